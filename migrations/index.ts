@@ -1,0 +1,13 @@
+import type { MigrationIndex } from '../src/platform/db/migrator.js';
+import extensions from './20261121090000_extensions.js';
+import identity from './20261121090100_identity.js';
+import fleet from './20261121090200_fleet.js';
+import bookings from './20261121090300_bookings.js';
+
+/** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
+export const migrations: MigrationIndex = {
+  '20261121090000_extensions': extensions,
+  '20261121090100_identity': identity,
+  '20261121090200_fleet': fleet,
+  '20261121090300_bookings': bookings,
+};

@@ -1,0 +1,227 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Everything else receives a typed Config.
+ * Each variable is validated on its own so that an error names the variable.
+ */
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses "900", "900s", "15m", "7d", "250ms" into milliseconds; plain numbers are seconds. */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return Math.round(amount * (DURATION_UNITS[unit] ?? 1000));
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 15m or 7d (got "${value}")` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((value, ctx) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected an integer from ${min} to ${max} (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const bool = (fallback: boolean | undefined) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const v = value.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false (got "${value}")` });
+      return z.NEVER;
+    });
+
+const secret = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || v === '' || v.length >= 32, 'must be at least 32 characters long')
+  .transform((v) => (v === '' ? undefined : v));
+
+const envSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || /^(postgres(ql)?:\/\/|pglite:\/\/)/.test(v),
+      'expected postgres://…, postgresql://…, pglite://memory or pglite:///path',
+    ),
+  DATABASE_POOL_MAX: int(10, 1, 500),
+  DATABASE_STATEMENT_TIMEOUT: duration('30s'),
+  MIGRATE_ON_START: bool(undefined),
+  DEMO_DATA: bool(undefined),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^rediss?:\/\//.test(v), 'expected redis://… or rediss://…'),
+  JWT_ACCESS_SECRET: secret,
+  JWT_REFRESH_SECRET: secret,
+  JWT_ISSUER: z.string().min(1).default('voyage'),
+  ACCESS_TOKEN_TTL: duration('15m'),
+  REFRESH_TOKEN_TTL: duration('7d'),
+  LOGIN_MAX_FAILURES: int(5, 1, 1000),
+  LOGIN_LOCKOUT_WINDOW: duration('15m'),
+  CORS_ORIGINS: z.string().default(''),
+  RATE_LIMIT_MAX: int(600, 0, 10_000_000),
+  RATE_LIMIT_WINDOW: duration('1m'),
+  AUTH_RATE_LIMIT_MAX: int(30, 0, 10_000_000),
+  TRUST_PROXY: bool(false),
+  BODY_LIMIT_BYTES: int(1_048_576, 1024, 100 * 1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_DRAIN_DELAY: duration('5s'),
+  SHUTDOWN_TIMEOUT: duration('30s'),
+  HEALTH_CHECK_TIMEOUT: duration('2s'),
+  SEARCH_CACHE_TTL: duration('0s'),
+});
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string | null /* null = in memory */ };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  databasePoolMax: number;
+  statementTimeoutMs: number;
+  migrateOnStart: boolean;
+  demoData: boolean;
+  redisUrl: string | undefined;
+  auth: {
+    issuer: string;
+    accessTokenTtlMs: number;
+    refreshTokenTtlMs: number;
+    loginMaxFailures: number;
+    loginLockoutWindowMs: number;
+  };
+  http: {
+    corsOrigins: string[] | '*';
+    rateLimitMax: number;
+    rateLimitWindowMs: number;
+    authRateLimitMax: number;
+    trustProxy: boolean;
+    bodyLimitBytes: number;
+  };
+  logLevel: string;
+  shutdown: { drainDelayMs: number; timeoutMs: number };
+  healthCheckTimeoutMs: number;
+  searchCacheTtlMs: number;
+}
+
+/** Secrets are kept apart from Config so that Config can be logged. */
+export interface Secrets {
+  jwtAccessSecret: string | undefined;
+  jwtRefreshSecret: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseEnv(env: Env) {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  return result.data;
+}
+
+function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (!url) return { kind: 'pglite', dataDir: path.resolve(dataDir, 'pglite') };
+  if (url === 'pglite://memory') return { kind: 'pglite', dataDir: null };
+  if (url.startsWith('pglite://'))
+    return { kind: 'pglite', dataDir: path.resolve(url.slice('pglite://'.length)) };
+  return { kind: 'postgres', url };
+}
+
+export function readConfig(env: Env = process.env): { config: Config; secrets: Secrets } {
+  const e = parseEnv(env);
+  const database = databaseTarget(e.DATABASE_URL, e.DATA_DIR);
+  const embedded = database.kind === 'pglite';
+  if (!embedded && (!e.JWT_ACCESS_SECRET || !e.JWT_REFRESH_SECRET)) {
+    throw new ConfigError([
+      'JWT_ACCESS_SECRET and JWT_REFRESH_SECRET: required (at least 32 characters each) when DATABASE_URL names a Postgres server',
+    ]);
+  }
+  const corsRaw = e.CORS_ORIGINS.trim();
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    database,
+    databasePoolMax: database.kind === 'pglite' ? 1 : e.DATABASE_POOL_MAX,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT,
+    migrateOnStart: e.MIGRATE_ON_START ?? embedded,
+    demoData: e.DEMO_DATA ?? (embedded && database.dataDir !== null),
+    redisUrl: e.REDIS_URL || undefined,
+    auth: {
+      issuer: e.JWT_ISSUER,
+      accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtlMs: e.REFRESH_TOKEN_TTL,
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginLockoutWindowMs: e.LOGIN_LOCKOUT_WINDOW,
+    },
+    http: {
+      corsOrigins:
+        corsRaw === '*'
+          ? '*'
+          : corsRaw
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
+      rateLimitMax: e.RATE_LIMIT_MAX,
+      rateLimitWindowMs: e.RATE_LIMIT_WINDOW,
+      authRateLimitMax: e.AUTH_RATE_LIMIT_MAX,
+      trustProxy: e.TRUST_PROXY ?? false,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    },
+    logLevel: e.LOG_LEVEL,
+    shutdown: { drainDelayMs: e.SHUTDOWN_DRAIN_DELAY, timeoutMs: e.SHUTDOWN_TIMEOUT },
+    healthCheckTimeoutMs: e.HEALTH_CHECK_TIMEOUT,
+    searchCacheTtlMs: e.SEARCH_CACHE_TTL,
+  };
+  return {
+    config,
+    secrets: { jwtAccessSecret: e.JWT_ACCESS_SECRET, jwtRefreshSecret: e.JWT_REFRESH_SECRET },
+  };
+}
+
+/** The variables the config schema knows, for docs and deployment-manifest checks. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

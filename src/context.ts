@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis';
+import { migrations } from '../migrations/index.js';
+import type { Config, Secrets } from './config.js';
+import type { DB, Db } from './database.js';
+import { type Cache, memoryCache, redisCache } from './platform/cache.js';
+import { type Clock, systemClock } from './platform/clock.js';
+import { createKysely } from './platform/db/kysely.js';
+import { createMigrator, type Migrator } from './platform/db/migrator.js';
+import { type Database, openDatabase } from './platform/db/pool.js';
+import { type AccessTokens, createAccessTokens } from './platform/http/auth.js';
+import { createHealth, type Health } from './platform/observability/health.js';
+import { createLogger, type Logger } from './platform/observability/logger.js';
+import { createMetrics, type Metrics } from './platform/observability/metrics.js';
+import { type ResolvedSecrets, resolveSecrets } from './platform/secrets.js';
+
+/**
+ * Everything a process needs, built the same way by the server, the CLI and the tests from
+ * (config, overrides). Overrides are the only test seam.
+ */
+export interface AppContext {
+  config: Config;
+  secrets: ResolvedSecrets;
+  log: Logger;
+  database: Database;
+  db: Db;
+  migrator: Migrator;
+  redis: Redis | undefined;
+  cache: Cache;
+  metrics: Metrics;
+  health: Health;
+  clock: Clock;
+  accessTokens: AccessTokens;
+  close(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  log?: Logger;
+  clock?: Clock;
+  /** An already opened database (tests hand in a prepared PGlite). */
+  database?: Database;
+  /** Role label for metrics and logs. */
+  role?: string;
+}
+
+export async function createContext(
+  config: Config,
+  secrets: Secrets,
+  overrides: ContextOverrides = {},
+): Promise<AppContext> {
+  const role = overrides.role ?? 'all';
+  const log = overrides.log ?? createLogger(config.logLevel, { role });
+  const clock = overrides.clock ?? systemClock;
+  const embeddedDir = config.database.kind === 'pglite' ? config.dataDir : null;
+  const storeDir = config.database.kind === 'pglite' && config.database.dataDir === null ? null : embeddedDir;
+  const resolved = await resolveSecrets(secrets, storeDir, log);
+
+  const database =
+    overrides.database ??
+    (await openDatabase(config.database, {
+      poolMax: config.databasePoolMax,
+      statementTimeoutMs: config.statementTimeoutMs,
+      applicationName: `voyage-${role}`,
+    }));
+  const db = createKysely<DB>(database.pool);
+  const migrator = createMigrator(database.pool, migrations);
+
+  let redis: Redis | undefined;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    });
+    redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  }
+  const cache = redis ? redisCache(redis) : memoryCache();
+  const metrics = createMetrics();
+  const health = createHealth(config.healthCheckTimeoutMs);
+
+  health.register('database', async () => {
+    await database.pool.query('SELECT 1');
+    return true;
+  });
+  health.register('migrations', async () => {
+    const status = await migrator.status();
+    const ok = status.pending.length === 0 && status.drifted.length === 0;
+    return ok ? true : { ok, detail: { pending: status.pending, drifted: status.drifted } };
+  });
+  if (redis) {
+    const r = redis;
+    health.register('redis', async () => (await r.ping()) === 'PONG');
+  }
+
+  metrics.gauge('voyage_db_pool_connections', 'Database pool connections by state', ['state'], (g) => {
+    g.set({ state: 'total' }, database.pool.totalCount);
+    g.set({ state: 'idle' }, database.pool.idleCount);
+    g.set({ state: 'waiting' }, database.pool.waitingCount);
+  });
+  metrics.gauge('voyage_db_pool_max', 'Largest size the database pool may grow to', [], (g) => {
+    g.set(config.databasePoolMax);
+  });
+
+  const accessTokens = createAccessTokens({
+    secret: resolved.jwtAccessSecret,
+    issuer: config.auth.issuer,
+    ttlMs: config.auth.accessTokenTtlMs,
+    clock,
+  });
+
+  return {
+    config,
+    secrets: resolved,
+    log,
+    database,
+    db,
+    migrator,
+    redis,
+    cache,
+    metrics,
+    health,
+    clock,
+    accessTokens,
+    async close() {
+      // Kysely holds nothing of its own: closing the database ends its pool.
+      if (!overrides.database) await database.close().catch(() => undefined);
+      if (redis) redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../../database.js';
+import type { BookingsTable } from './tables.js';
+
+export type BookingRow = Selectable<BookingsTable>;
+
+export function createBookingsRepository(base: Db) {
+  return {
+    insertBooking(b: Omit<BookingRow, 'id' | 'created_at' | 'cancelled_at' | 'status'>, db: Db = base) {
+      return db.insertInto('bookings').values(b).returningAll().executeTakeFirstOrThrow();
+    },
+
+    findBooking(id: string, db: Db = base) {
+      return db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** Newest first, keyset on (created_at, id). */
+    listForUser(
+      userId: string,
+      opts: { limit: number; before?: { createdAt: Date; id: string } },
+      db: Db = base,
+    ) {
+      let q = db
+        .selectFrom('bookings')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(opts.limit);
+      if (opts.before) {
+        const { createdAt, id } = opts.before;
+        q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id)));
+      }
+      return q.execute();
+    },
+
+    /** Cancels a confirmed booking that has not started; undefined when that is not the case. */
+    cancel(id: string, now: Date, db: Db = base) {
+      return db
+        .updateTable('bookings')
+        .set({ status: 'cancelled', cancelled_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'confirmed')
+        .where('pickup_time', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** Reserves an idempotency key; false when another request already holds it. */
+    async reserveKey(userId: string, key: string, requestHash: string, db: Db) {
+      const res = await db
+        .insertInto('idempotency_keys')
+        .values({ user_id: userId, key, request_hash: requestHash, status_code: 0, response: 'null' })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows) === 1;
+    },
+
+    findKey(userId: string, key: string, db: Db = base) {
+      return db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('key', '=', key)
+        .executeTakeFirst();
+    },
+
+    async completeKey(userId: string, key: string, statusCode: number, response: unknown, db: Db) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ status_code: statusCode, response: JSON.stringify(response) })
+        .where('user_id', '=', userId)
+        .where('key', '=', key)
+        .execute();
+    },
+
+    async deleteKeysOlderThan(cutoff: Date, db: Db = base) {
+      const res = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export type BookingStatus = 'confirmed' | 'cancelled';
+
+export interface BookingsTable {
+  id: Generated<string>;
+  user_id: string;
+  car_id: string;
+  pickup_time: Date;
+  dropoff_time: Date;
+  status: ColumnType<BookingStatus, BookingStatus | undefined, BookingStatus>;
+  total_amount: number;
+  currency: string;
+  created_at: Generated<Date>;
+  cancelled_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: ColumnType<unknown, string, string>;
+  created_at: Generated<Date>;
+}
+
+export interface BookingsTables {
+  bookings: BookingsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

@@ -1,0 +1,97 @@
+import type { FastifyContextConfig } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ModuleDeps } from '../types.js';
+import { AuthTokens, LoginBody, RefreshBody, SignupBody, User } from './schemas.js';
+
+export const identityRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services, config }) => {
+  const { identity } = services;
+  // Stricter than the global limit; 0 turns the /auth limit off.
+  const authLimit: FastifyContextConfig = {
+    rateLimit:
+      config.http.authRateLimitMax > 0
+        ? { max: config.http.authRateLimitMax, timeWindow: config.http.rateLimitWindowMs }
+        : false,
+  };
+  const meta = (request: { ip: string; id: string }) => ({ ip: request.ip, requestId: request.id });
+
+  app.post(
+    '/auth/signup',
+    {
+      config: authLimit,
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account',
+        body: SignupBody,
+        response: { 201: AuthTokens },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await identity.signup(request.body, meta(request))),
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config: authLimit,
+      schema: { tags: ['auth'], summary: 'Sign in', body: LoginBody, response: { 200: AuthTokens } },
+    },
+    async (request) => identity.login(request.body, meta(request)),
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      config: authLimit,
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token (single use)',
+        body: RefreshBody,
+        response: { 200: AuthTokens },
+      },
+    },
+    async (request) => identity.refresh(request.body.refreshToken, meta(request)),
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: authLimit,
+      schema: { tags: ['auth'], summary: 'Revoke a refresh token and its family', body: RefreshBody },
+    },
+    async (request, reply) => {
+      await identity.logout(request.body.refreshToken, meta(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user',
+        security: [{ bearer: [] }],
+        response: { 200: User },
+      },
+    },
+    async (request) => identity.getUser(request.principal!.userId),
+  );
+
+  app.put(
+    '/users/:id/role',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['auth'],
+        summary: 'Change a user’s role (admin)',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ role: z.enum(['customer', 'admin']) }),
+        response: { 200: User },
+      },
+    },
+    async (request) =>
+      identity.setRole(request.params.id, request.body.role, request.principal!.userId, meta(request)),
+  );
+};

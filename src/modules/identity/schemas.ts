@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be a valid email address' }))
+  .transform((v) => v.toLowerCase());
+
+export const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(256, 'must be at most 256 characters');
+
+export const SignupBody = z.object({
+  email,
+  password,
+  name: z.string().trim().min(1).max(100),
+});
+export type SignupBody = z.infer<typeof SignupBody>;
+
+export const LoginBody = z.object({ email, password: z.string().min(1).max(256) });
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(4096) });
+export type RefreshBody = z.infer<typeof RefreshBody>;
+
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['customer', 'admin']),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export const AuthTokens = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  user: User,
+});
+export type AuthTokens = z.infer<typeof AuthTokens>;

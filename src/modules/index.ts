@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.js';
+import type { ConstraintError } from '../platform/http/errors.js';
+import { bookingsRoutes } from './bookings/routes.js';
+import { type BookingsService, createBookingsService } from './bookings/service.js';
+import { fleetRoutes } from './fleet/routes.js';
+import { createFleetService, type FleetService } from './fleet/service.js';
+import { createRefreshTokens } from './identity/refresh-tokens.js';
+import { identityRoutes } from './identity/routes.js';
+import { createIdentityService, type IdentityService } from './identity/service.js';
+import { searchRoutes } from './search/routes.js';
+import { createSearchService, type SearchService } from './search/service.js';
+import type { ModuleDeps } from './types.js';
+
+export interface Services {
+  identity: IdentityService;
+  fleet: FleetService;
+  search: SearchService;
+  bookings: BookingsService;
+}
+
+/** Builds every module's service once, in dependency order. */
+export function createServices(ctx: AppContext): Services {
+  const identity = createIdentityService({
+    db: ctx.db,
+    accessTokens: ctx.accessTokens,
+    refreshTokens: createRefreshTokens({
+      secret: ctx.secrets.jwtRefreshSecret,
+      issuer: ctx.config.auth.issuer,
+      ttlMs: ctx.config.auth.refreshTokenTtlMs,
+    }),
+    clock: ctx.clock,
+    auth: ctx.config.auth,
+    metrics: ctx.metrics,
+    log: ctx.log,
+  });
+  const fleet = createFleetService({ db: ctx.db });
+  const search = createSearchService({
+    db: ctx.db,
+    cache: ctx.cache,
+    cacheTtlMs: ctx.config.searchCacheTtlMs,
+    metrics: ctx.metrics,
+  });
+  const bookings = createBookingsService({ db: ctx.db, fleet, clock: ctx.clock, metrics: ctx.metrics });
+  return { identity, fleet, search, bookings };
+}
+
+export interface ModuleDefinition {
+  name: string;
+  /** Path prefixes this module serves; the gateway routes by them. */
+  prefixes: string[];
+  routes: FastifyPluginAsyncZod<ModuleDeps>;
+  constraints?: Record<string, ConstraintError>;
+}
+
+export const MODULES = [
+  {
+    name: 'identity',
+    prefixes: ['/auth', '/users'],
+    routes: identityRoutes,
+    constraints: {
+      users_email_key: {
+        statusCode: 409,
+        code: 'email_taken',
+        message: 'An account with this email already exists',
+      },
+    },
+  },
+  { name: 'fleet', prefixes: ['/cars', '/locations'], routes: fleetRoutes },
+  { name: 'search', prefixes: ['/search'], routes: searchRoutes },
+  {
+    name: 'bookings',
+    prefixes: ['/bookings'],
+    routes: bookingsRoutes,
+    constraints: {
+      bookings_no_overlap: {
+        statusCode: 409,
+        code: 'booking_conflict',
+        message: 'The car is already booked for part of this window',
+      },
+    },
+  },
+] as const satisfies readonly ModuleDefinition[];
+
+export type ModuleName = (typeof MODULES)[number]['name'];
+export const MODULE_NAMES = MODULES.map((m) => m.name) as ModuleName[];

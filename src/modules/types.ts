@@ -1,0 +1,8 @@
+import type { Config } from '../config.js';
+import type { Services } from './index.js';
+
+/** What every module's routes plugin receives. */
+export interface ModuleDeps {
+  services: Services;
+  config: Config;
+}

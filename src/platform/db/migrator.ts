@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+
+/**
+ * Migrations are SQL held in timestamped TypeScript files (so they can be linted and checksummed),
+ * listed in an explicit index, applied in order under a Postgres advisory lock.
+ */
+export interface Migration {
+  up: string;
+  down: string;
+  /** false for statements that cannot run inside a transaction (CREATE INDEX CONCURRENTLY). */
+  transactional?: boolean;
+}
+
+export type MigrationIndex = Readonly<Record<string, Migration>>;
+
+export function defineMigration(migration: Migration): Migration {
+  return migration;
+}
+
+export interface AppliedMigration {
+  name: string;
+  checksum: string;
+  appliedAt: Date;
+}
+
+export interface MigrationStatus {
+  applied: AppliedMigration[];
+  pending: string[];
+  /** Applied migrations whose file changed since they ran. */
+  drifted: string[];
+  /** Applied migrations that the index no longer lists (a newer release ran here). */
+  unknown: string[];
+}
+
+export interface MigratorOptions {
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  onProgress?: (event: { action: 'up' | 'down'; name: string; ms: number }) => void;
+}
+
+const LOCK_KEY = 727_001; // pg_advisory_lock key reserved for migrations
+const TABLE = 'schema_migrations';
+
+export function checksum(migration: Migration): string {
+  return createHash('sha256').update(migration.up).update('\0').update(migration.down).digest('hex');
+}
+
+export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: MigratorOptions = {}) {
+  const names = Object.keys(index);
+  const lockTimeout = options.lockTimeoutMs ?? 1000;
+  const statementTimeout = options.statementTimeoutMs ?? 0;
+
+  async function ensureTable(client: pg.PoolClient | pg.Pool) {
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (
+         name text PRIMARY KEY,
+         checksum text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now(),
+         execution_ms integer NOT NULL DEFAULT 0
+       )`,
+    );
+  }
+
+  async function readApplied(client: pg.PoolClient | pg.Pool): Promise<AppliedMigration[]> {
+    const exists = await client.query(`SELECT to_regclass($1) AS t`, [TABLE]);
+    if (!exists.rows[0]?.t) return [];
+    const res = await client.query(`SELECT name, checksum, applied_at FROM ${TABLE} ORDER BY name`);
+    return res.rows.map((r) => ({ name: r.name, checksum: r.checksum, appliedAt: r.applied_at }));
+  }
+
+  function statusFrom(applied: AppliedMigration[]): MigrationStatus {
+    const appliedNames = new Set(applied.map((a) => a.name));
+    return {
+      applied,
+      pending: names.filter((n) => !appliedNames.has(n)),
+      drifted: applied
+        .filter((a) => index[a.name] && checksum(index[a.name]!) !== a.checksum)
+        .map((a) => a.name),
+      unknown: applied.filter((a) => !index[a.name]).map((a) => a.name),
+    };
+  }
+
+  async function withLock<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+      try {
+        await ensureTable(client);
+        return await fn(client);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async function run(client: pg.PoolClient, name: string, direction: 'up' | 'down') {
+    const migration = index[name]!;
+    const started = Date.now();
+    const sql = direction === 'up' ? migration.up : migration.down;
+    const record =
+      direction === 'up'
+        ? {
+            text: `INSERT INTO ${TABLE} (name, checksum, execution_ms) VALUES ($1, $2, $3)`,
+            values: [name, checksum(migration), 0],
+          }
+        : { text: `DELETE FROM ${TABLE} WHERE name = $1`, values: [name] };
+    if (migration.transactional === false) {
+      await client.query(`SET lock_timeout = ${lockTimeout}`);
+      await client.query(sql);
+      await client.query(record.text, record.values);
+      await client.query('RESET lock_timeout');
+    } else {
+      await client.query('BEGIN');
+      try {
+        await client.query(`SET LOCAL lock_timeout = ${lockTimeout}`);
+        await client.query(`SET LOCAL statement_timeout = ${statementTimeout}`);
+        await client.query(sql);
+        await client.query(record.text, record.values);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+    }
+    const ms = Date.now() - started;
+    if (direction === 'up')
+      await client.query(`UPDATE ${TABLE} SET execution_ms = $2 WHERE name = $1`, [name, ms]);
+    options.onProgress?.({ action: direction, name, ms });
+  }
+
+  return {
+    names,
+
+    async status(): Promise<MigrationStatus> {
+      return statusFrom(await readApplied(pool));
+    },
+
+    /** Applies pending migrations in index order, up to and including `to` when given. */
+    async up(opts: { to?: string } = {}): Promise<string[]> {
+      if (opts.to && !index[opts.to]) throw new Error(`Unknown migration: ${opts.to}`);
+      return withLock(async (client) => {
+        const status = statusFrom(await readApplied(client));
+        if (status.drifted.length > 0) {
+          throw new Error(`Applied migrations changed since they ran: ${status.drifted.join(', ')}`);
+        }
+        const stop = opts.to ? names.indexOf(opts.to) : names.length - 1;
+        const todo = status.pending.filter((n) => names.indexOf(n) <= stop);
+        for (const name of todo) await run(client, name, 'up');
+        return todo;
+      });
+    },
+
+    /** Reverts the newest applied migration, or every one after `to` when given. */
+    async down(opts: { to?: string; steps?: number } = {}): Promise<string[]> {
+      if (opts.to && !index[opts.to]) throw new Error(`Unknown migration: ${opts.to}`);
+      return withLock(async (client) => {
+        const status = statusFrom(await readApplied(client));
+        if (status.unknown.length > 0) {
+          throw new Error(`Cannot revert migrations this build does not know: ${status.unknown.join(', ')}`);
+        }
+        const applied = status.applied.map((a) => a.name).sort((a, b) => names.indexOf(b) - names.indexOf(a));
+        const todo = opts.to
+          ? applied.filter((n) => names.indexOf(n) > names.indexOf(opts.to!))
+          : applied.slice(0, opts.steps ?? 1);
+        for (const name of todo) await run(client, name, 'down');
+        return todo;
+      });
+    },
+  };
+}
+
+export type Migrator = ReturnType<typeof createMigrator>;

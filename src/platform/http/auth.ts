@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../clock.js';
+import { forbidden, unauthorized } from './errors.js';
+
+/**
+ * Access tokens: short-lived HS256 JWTs carrying the subject and role. Verified here (and at the
+ * gateway) without a database round trip.
+ */
+export interface Principal {
+  userId: string;
+  role: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** Why a presented token was refused, so that protected routes can say so. */
+    tokenProblem: string | null;
+  }
+  interface FastifyInstance {
+    requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireRole: (role: string) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+export interface AccessTokenOptions {
+  secret: string;
+  issuer: string;
+  ttlMs: number;
+  clock: Clock;
+}
+
+export function createAccessTokens(opts: AccessTokenOptions) {
+  const key = new TextEncoder().encode(opts.secret);
+  const audience = `${opts.issuer}:access`;
+  return {
+    ttlSeconds: Math.floor(opts.ttlMs / 1000),
+
+    async sign(principal: Principal): Promise<string> {
+      const iat = Math.floor(opts.clock.now().getTime() / 1000);
+      return new SignJWT({ role: principal.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(principal.userId)
+        .setIssuer(opts.issuer)
+        .setAudience(audience)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + Math.floor(opts.ttlMs / 1000))
+        .sign(key);
+    },
+
+    /** Resolves the principal, or rejects with a reason code. */
+    async verify(token: string): Promise<Principal> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          issuer: opts.issuer,
+          audience,
+          algorithms: ['HS256'],
+          currentDate: opts.clock.now(),
+        });
+        if (typeof payload.sub !== 'string' || typeof payload.role !== 'string')
+          throw new Error('token_invalid');
+        return { userId: payload.sub, role: payload.role };
+      } catch (err) {
+        throw new Error(err instanceof joseErrors.JWTExpired ? 'token_expired' : 'token_invalid');
+      }
+    },
+  };
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>;
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token.trim() : undefined;
+}
+
+export const authPlugin = fp<{ tokens: AccessTokens }>(
+  async (app: FastifyInstance, { tokens }) => {
+    app.decorateRequest('principal', null);
+    app.decorateRequest('tokenProblem', null);
+
+    app.addHook('onRequest', async (request) => {
+      const token = bearerToken(request);
+      if (!token) return;
+      try {
+        request.principal = await tokens.verify(token);
+      } catch (err) {
+        request.tokenProblem = (err as Error).message;
+      }
+    });
+
+    app.decorate('requireUser', async (request: FastifyRequest) => {
+      if (request.principal) return;
+      if (request.tokenProblem === 'token_expired')
+        throw unauthorized('token_expired', 'Access token has expired');
+      if (request.tokenProblem) throw unauthorized('invalid_token', 'Access token is not valid');
+      throw unauthorized();
+    });
+
+    app.decorate('requireRole', (role: string) => async (request: FastifyRequest, reply: FastifyReply) => {
+      await app.requireUser(request, reply);
+      if (request.principal?.role !== role) throw forbidden('forbidden', `This needs the ${role} role`);
+    });
+  },
+  { name: 'voyage-auth' },
+);

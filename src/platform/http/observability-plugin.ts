@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Health } from '../observability/health.js';
+import type { Metrics } from '../observability/metrics.js';
+
+/**
+ * Request ids echoed, RED metrics labelled by route template (never the raw URL), one access log
+ * line per request, and the health and metrics endpoints.
+ */
+export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
+  async (app: FastifyInstance, { metrics, health }) => {
+    const quiet = new Set(['/health', '/health/ready', '/metrics']);
+
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+      const seconds = reply.elapsedTime / 1000;
+      metrics.httpDuration.observe(labels, seconds);
+      metrics.httpTotal.inc(labels);
+      const line = {
+        method: request.method,
+        route,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      };
+      if (quiet.has(route)) request.log.debug(line, 'request completed');
+      else request.log.info(line, 'request completed');
+    });
+
+    const noLimit = { rateLimit: false } as const;
+
+    app.get(
+      '/health',
+      { config: noLimit, schema: { tags: ['ops'], summary: 'Liveness: the process answers' } },
+      async () => ({
+        status: 'ok',
+        timestamp: new Date().toISOString(),
+        uptime: health.uptimeSeconds(),
+      }),
+    );
+
+    app.get(
+      '/health/ready',
+      {
+        config: noLimit,
+        schema: { tags: ['ops'], summary: 'Readiness: dependencies answer and no migration is pending' },
+      },
+      async (_request, reply) => {
+        const r = await health.readiness();
+        const body = {
+          status: r.ready ? 'ready' : 'not ready',
+          checks: r.checks,
+          ...(Object.keys(r.details).length ? { details: r.details } : {}),
+        };
+        return reply.status(r.ready ? 200 : 503).send(body);
+      },
+    );
+
+    app.get(
+      '/metrics',
+      { config: noLimit, schema: { tags: ['ops'], summary: 'Prometheus metrics' } },
+      async (_request, reply) => {
+        const text = await metrics.registry.metrics();
+        return reply.type(metrics.registry.contentType).send(text);
+      },
+    );
+  },
+  { name: 'voyage-observability' },
+);

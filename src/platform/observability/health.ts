@@ -1,0 +1,74 @@
+/**
+ * Readiness checks, each time-boxed. Liveness never consults them: a slow database must not get a
+ * process restarted, only taken out of rotation.
+ */
+export type CheckResult = boolean | { ok: boolean; detail?: unknown };
+
+export interface HealthCheck {
+  name: string;
+  check: () => Promise<CheckResult>;
+  /** A non-critical check is reported but does not make the process unready. */
+  critical: boolean;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, boolean>;
+  details: Record<string, unknown>;
+}
+
+export function createHealth(timeoutMs: number) {
+  const checks: HealthCheck[] = [];
+  let shuttingDown = false;
+  const startedAt = Date.now();
+
+  async function run(c: HealthCheck): Promise<{ ok: boolean; detail?: unknown }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, detail: `timed out after ${timeoutMs} ms` }), timeoutMs);
+    });
+    try {
+      const result = await Promise.race([
+        c.check().then((r) => (typeof r === 'boolean' ? { ok: r } : r)),
+        timeout,
+      ]);
+      return result;
+    } catch (err) {
+      return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    register(name: string, check: HealthCheck['check'], opts: { critical?: boolean } = {}) {
+      checks.push({ name, check, critical: opts.critical ?? true });
+    },
+
+    startShutdown() {
+      shuttingDown = true;
+    },
+
+    get shuttingDown() {
+      return shuttingDown;
+    },
+
+    uptimeSeconds() {
+      return (Date.now() - startedAt) / 1000;
+    },
+
+    async readiness(): Promise<Readiness> {
+      const results = await Promise.all(checks.map(async (c) => ({ c, r: await run(c) })));
+      const out: Readiness = { ready: !shuttingDown, checks: {}, details: {} };
+      if (shuttingDown) out.details.shutdown = 'shutting down';
+      for (const { c, r } of results) {
+        out.checks[c.name] = r.ok;
+        if (r.detail !== undefined) out.details[c.name] = r.detail;
+        if (!r.ok && c.critical) out.ready = false;
+      }
+      return out;
+    },
+  };
+}
+
+export type Health = ReturnType<typeof createHealth>;

@@ -1,0 +1,36 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+
+/**
+ * Graceful lifecycle: on SIGTERM readiness turns 503 at once, the process keeps serving for the
+ * drain delay (so load balancers see it leave), then stops accepting, lets in-flight requests
+ * finish and closes its pools. A second signal exits at once.
+ */
+export async function listenWithGrace(app: FastifyInstance, ctx: AppContext, onClose: () => Promise<void> = async () => {}) {
+  const { config, log, health } = ctx;
+  closeWithGrace(
+    {
+      delay: config.shutdown.drainDelayMs + config.shutdown.timeoutMs,
+      logger: { error: (m: unknown) => log.error({ detail: String(m) }, 'forced exit') },
+    },
+    async ({ signal, err }) => {
+      if (err) log.error({ err }, 'fatal error; shutting down');
+      health.startShutdown();
+      log.info({ signal, drainDelayMs: config.shutdown.drainDelayMs }, 'shutdown: not ready, draining');
+      await sleep(config.shutdown.drainDelayMs);
+      await app.close();
+      await onClose();
+      await ctx.close();
+      log.info('shutdown complete');
+    },
+  );
+  const address = await app.listen({ port: config.port, host: config.host });
+  return address;
+}
+
+/** The address a person can open: a wildcard host is shown as localhost. */
+export function publicUrl(address: string): string {
+  return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost').replace('127.0.0.1', 'localhost');
+}

@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import type { LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { type App, buildApp } from '../../src/app.js';
+import { readConfig } from '../../src/config.js';
+import { type AppContext, type ContextOverrides, createContext } from '../../src/context.js';
+import { createServices, type Services } from '../../src/modules/index.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
+import { openTestDatabase, TEST_REDIS_URL, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: App;
+  ctx: AppContext;
+  services: Services;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+let templateDump: Promise<Blob | undefined> | undefined;
+
+function pgliteTemplate(): Promise<Blob | undefined> {
+  templateDump ??= (async () => {
+    const file = inject('pgliteTemplateFile');
+    return file ? new Blob([await readFile(file)]) : undefined;
+  })();
+  return templateDump;
+}
+
+export async function openDatabaseForTest(opts: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  return openTestDatabase(
+    { pgliteDump: await pgliteTemplate(), serverTemplate: inject('serverTemplate') || undefined },
+    opts,
+  );
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  overrides?: ContextOverrides;
+}
+
+/** Builds the app exactly as the server does, on a fresh database, with rate limits off unless asked. */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const db = await openDatabaseForTest();
+  const { config, secrets } = readConfig({
+    DATABASE_URL: db.url,
+    JWT_ACCESS_SECRET: 'test-access-secret-0123456789abcdef0123',
+    JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789abcdef012',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_MAX: '0',
+    AUTH_RATE_LIMIT_MAX: '0',
+    ...(TEST_REDIS_URL ? { REDIS_URL: TEST_REDIS_URL } : {}),
+    ...opts.env,
+  });
+  const ctx = await createContext(config, secrets, {
+    database: db.database,
+    log: createLogger('silent'),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...opts.overrides,
+  });
+  const services = createServices(ctx);
+  const app = await buildApp(ctx, { services });
+  await app.ready();
+  return {
+    app,
+    ctx,
+    services,
+    db,
+    async close() {
+      await app.close();
+      await ctx.close();
+      await db.drop();
+    },
+  };
+}
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') =>
+  `${prefix}.${process.pid}.${Date.now()}.${++counter}@example.com`;
+
+export interface SignedIn {
+  userId: string;
+  email: string;
+  accessToken: string;
+  refreshToken: string;
+  auth: { authorization: string };
+}
+
+export async function signUp(
+  app: App,
+  overrides: Partial<{ email: string; password: string; name: string }> = {},
+): Promise<SignedIn> {
+  const body = { email: uniqueEmail(), password: 'correct horse battery', name: 'Test User', ...overrides };
+  const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: body });
+  if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
+  const json = res.json();
+  return {
+    userId: json.user.id,
+    email: json.user.email,
+    accessToken: json.accessToken,
+    refreshToken: json.refreshToken,
+    auth: { authorization: `Bearer ${json.accessToken}` },
+  };
+}
+
+export async function signInAdmin(t: TestApp): Promise<SignedIn> {
+  const email = uniqueEmail('admin');
+  const password = 'admin password 123';
+  await t.services.identity.createAdmin({ email, name: 'Admin', password });
+  const res = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } });
+  const json = res.json();
+  return {
+    userId: json.user.id,
+    email,
+    accessToken: json.accessToken,
+    refreshToken: json.refreshToken,
+    auth: { authorization: `Bearer ${json.accessToken}` },
+  };
+}
+
+/** Asserts the error body shape and returns its code. */
+export function errorCode(res: LightMyRequestResponse): string {
+  const body = res.json();
+  if (!body.error || typeof body.error.code !== 'string' || typeof body.error.requestId !== 'string') {
+    throw new Error(`not an error body: ${res.body}`);
+  }
+  return body.error.code;
+}
