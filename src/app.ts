@@ -21,6 +21,7 @@ import { createServices, MODULES, type ModuleName, type Services } from './modul
 import { authPlugin } from './platform/http/auth.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
 import { AppError } from './platform/http/errors.js';
+import { faultInjectionPlugin } from './platform/http/fault-injection.js';
 import { observabilityPlugin } from './platform/http/observability-plugin.js';
 import { genRequestId } from './platform/http/request-id.js';
 import { VERSION } from './version.js';
@@ -95,6 +96,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(errorHandlerPlugin);
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
   await app.register(authPlugin, { tokens: ctx.accessTokens });
+  if (config.faultInjection) await app.register(faultInjectionPlugin, { faults: config.faultInjection });
+  else if (config.faultInjectionRefused) {
+    app.log.warn('VOYAGE_FAULT_INJECTION is set but ignored: it needs VOYAGE_ALLOW_FAULT_INJECTION=true');
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/', { schema: { hide: true } }, async () => ({ name: 'voyage', version: VERSION, docs: '/docs' }));

@@ -102,7 +102,44 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT: duration('30s'),
   HEALTH_CHECK_TIMEOUT: duration('2s'),
   SEARCH_CACHE_TTL: duration('0s'),
+  VOYAGE_FAULT_INJECTION: z.string().optional(),
+  VOYAGE_ALLOW_FAULT_INJECTION: bool(false),
 });
+
+export interface FaultInjection {
+  /** Share of requests answered with 500, 0–1. */
+  errorRate: number;
+  /** Added latency per request. */
+  latencyMs: number;
+  /** Only requests whose path starts with one of these; all but health and metrics when empty. */
+  paths: string[];
+}
+
+/** "error_rate=0.3,latency_ms=800,paths=/search|/bookings" */
+export function parseFaultInjection(spec: string): FaultInjection | string {
+  const out: FaultInjection = { errorRate: 0, latencyMs: 0, paths: [] };
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [key, value = ''] = part.split('=').map((s) => s.trim());
+    if (key === 'error_rate') {
+      const n = Number(value);
+      if (!(n >= 0 && n <= 1)) return `error_rate must be between 0 and 1 (got "${value}")`;
+      out.errorRate = n;
+    } else if (key === 'latency_ms') {
+      const n = Number(value);
+      if (!(Number.isInteger(n) && n >= 0 && n <= 600_000))
+        return `latency_ms must be a whole number of ms (got "${value}")`;
+      out.latencyMs = n;
+    } else if (key === 'paths') {
+      out.paths = value.split('|').filter(Boolean);
+    } else {
+      return `unknown key "${key}"; expected error_rate, latency_ms or paths`;
+    }
+  }
+  return out;
+}
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -137,6 +174,10 @@ export interface Config {
   shutdown: { drainDelayMs: number; timeoutMs: number };
   healthCheckTimeoutMs: number;
   searchCacheTtlMs: number;
+  /** Only ever set when VOYAGE_ALLOW_FAULT_INJECTION=true; for testing releases. */
+  faultInjection: FaultInjection | undefined;
+  /** Set when VOYAGE_FAULT_INJECTION was given but not allowed, so the process can say so. */
+  faultInjectionRefused: boolean;
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
@@ -180,6 +221,12 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       'JWT_ACCESS_SECRET and JWT_REFRESH_SECRET: required (at least 32 characters each) when DATABASE_URL names a Postgres server',
     ]);
   }
+  let faultInjection: FaultInjection | undefined;
+  if (e.VOYAGE_FAULT_INJECTION && e.VOYAGE_ALLOW_FAULT_INJECTION) {
+    const parsed = parseFaultInjection(e.VOYAGE_FAULT_INJECTION);
+    if (typeof parsed === 'string') throw new ConfigError([`VOYAGE_FAULT_INJECTION: ${parsed}`]);
+    faultInjection = parsed;
+  }
   const corsRaw = e.CORS_ORIGINS.trim();
   const config: Config = {
     port: e.PORT,
@@ -216,6 +263,8 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     shutdown: { drainDelayMs: e.SHUTDOWN_DRAIN_DELAY, timeoutMs: e.SHUTDOWN_TIMEOUT },
     healthCheckTimeoutMs: e.HEALTH_CHECK_TIMEOUT,
     searchCacheTtlMs: e.SEARCH_CACHE_TTL,
+    faultInjection,
+    faultInjectionRefused: !!e.VOYAGE_FAULT_INJECTION && !e.VOYAGE_ALLOW_FAULT_INJECTION,
   };
   return {
     config,

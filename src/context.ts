@@ -8,6 +8,7 @@ import { createKysely } from './platform/db/kysely.js';
 import { createMigrator, type Migrator } from './platform/db/migrator.js';
 import { type Database, openDatabase } from './platform/db/pool.js';
 import { type AccessTokens, createAccessTokens } from './platform/http/auth.js';
+import { createJobs, type Jobs } from './platform/jobs.js';
 import { createHealth, type Health } from './platform/observability/health.js';
 import { createLogger, type Logger } from './platform/observability/logger.js';
 import { createMetrics, type Metrics } from './platform/observability/metrics.js';
@@ -30,6 +31,9 @@ export interface AppContext {
   health: Health;
   clock: Clock;
   accessTokens: AccessTokens;
+  /** Background jobs; started by the roles that need them (see ops/commands/serve.ts). */
+  jobs: Jobs;
+  role: string;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,7 @@ export interface ContextOverrides {
   clock?: Clock;
   /** An already opened database (tests hand in a prepared PGlite). */
   database?: Database;
-  /** Role label for metrics and logs. */
+  /** Role label for metrics and logs; `all` and `worker` run job handlers. */
   role?: string;
 }
 
@@ -75,6 +79,7 @@ export async function createContext(
   }
   const cache = redis ? redisCache(redis) : memoryCache();
   const metrics = createMetrics();
+  const jobs = createJobs({ pool: database.pool, log, metrics, work: role === 'all' || role === 'worker' });
   const health = createHealth(config.healthCheckTimeoutMs);
 
   health.register('database', async () => {
@@ -120,7 +125,10 @@ export async function createContext(
     health,
     clock,
     accessTokens,
+    jobs,
+    role,
     async close() {
+      await jobs.stop().catch((err) => log.warn({ err }, 'stopping jobs failed'));
       // Kysely holds nothing of its own: closing the database ends its pool.
       if (!overrides.database) await database.close().catch(() => undefined);
       if (redis) redis.disconnect();

@@ -8,7 +8,11 @@ import type { AppContext } from './context.js';
  * drain delay (so load balancers see it leave), then stops accepting, lets in-flight requests
  * finish and closes its pools. A second signal exits at once.
  */
-export async function listenWithGrace(app: FastifyInstance, ctx: AppContext, onClose: () => Promise<void> = async () => {}) {
+export async function listenWithGrace(
+  app: FastifyInstance,
+  ctx: AppContext,
+  onClose: () => Promise<void> = async () => {},
+) {
   const { config, log, health } = ctx;
   closeWithGrace(
     {
@@ -32,5 +36,8 @@ export async function listenWithGrace(app: FastifyInstance, ctx: AppContext, onC
 
 /** The address a person can open: a wildcard host is shown as localhost. */
 export function publicUrl(address: string): string {
-  return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost').replace('127.0.0.1', 'localhost');
+  return address
+    .replace('0.0.0.0', 'localhost')
+    .replace('[::]', 'localhost')
+    .replace('127.0.0.1', 'localhost');
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
 import type { ConstraintError } from '../platform/http/errors.js';
 import { bookingsRoutes } from './bookings/routes.js';
-import { type BookingsService, createBookingsService } from './bookings/service.js';
+import { type BookingsService, createBookingsService, IDEMPOTENCY_KEY_TTL_MS } from './bookings/service.js';
 import { fleetRoutes } from './fleet/routes.js';
 import { createFleetService, type FleetService } from './fleet/service.js';
 import { createRefreshTokens } from './identity/refresh-tokens.js';
@@ -43,6 +43,19 @@ export function createServices(ctx: AppContext): Services {
   });
   const bookings = createBookingsService({ db: ctx.db, fleet, clock: ctx.clock, metrics: ctx.metrics });
   return { identity, fleet, search, bookings };
+}
+
+/** Every module's background jobs, declared on the context's job runner. */
+export function defineJobs(ctx: AppContext, services: Services) {
+  ctx.jobs.define({
+    name: 'bookings.purge-idempotency-keys',
+    cron: '17 * * * *',
+    retryLimit: 2,
+    handler: async () => {
+      const purged = await services.bookings.purgeIdempotencyKeys(IDEMPOTENCY_KEY_TTL_MS);
+      ctx.log.info({ purged }, 'expired idempotency keys purged');
+    },
+  });
 }
 
 export interface ModuleDefinition {

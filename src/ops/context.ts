@@ -13,7 +13,10 @@ export async function openContext(opts: { logLevel?: string } & ContextOverrides
   return createContext(config, secrets, { log, ...overrides });
 }
 
-export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { logLevel?: string } = {}): Promise<T> {
+export async function withContext<T>(
+  fn: (ctx: AppContext) => Promise<T>,
+  opts: { logLevel?: string } = {},
+): Promise<T> {
   const ctx = await openContext(opts);
   try {
     return await fn(ctx);

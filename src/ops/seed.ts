@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
-import { hashPassword } from '../modules/identity/passwords.js';
 import type { CarClass } from '../modules/fleet/tables.js';
+import { hashPassword } from '../modules/identity/passwords.js';
 import { CLASS_PROFILE, DEMO_CITIES, DEMO_MODELS, DEMO_USER } from './demo-data.js';
 
 /**
@@ -59,10 +59,21 @@ export interface SeedSummary {
 
 async function seedLocations(ctx: AppContext, seed: number) {
   const r = prng(seed ^ 0x10c);
-  const existing = await ctx.db.selectFrom('locations').select(['id', 'name', 'city', 'lat', 'lng']).execute();
+  const existing = await ctx.db
+    .selectFrom('locations')
+    .select(['id', 'name', 'city', 'lat', 'lng'])
+    .execute();
   const byName = new Map(existing.map((l) => [l.name, l]));
   const wanted = DEMO_CITIES.flatMap((c) => [
-    { id: r.uuid(), name: `${c.city} Downtown`, city: c.city, country: c.country, lat: c.lat, lng: c.lng, time_zone: c.timeZone },
+    {
+      id: r.uuid(),
+      name: `${c.city} Downtown`,
+      city: c.city,
+      country: c.country,
+      lat: c.lat,
+      lng: c.lng,
+      time_zone: c.timeZone,
+    },
     {
       id: r.uuid(),
       name: `${c.city} Airport (${c.airport.code})`,
@@ -98,7 +109,9 @@ async function seedCars(ctx: AppContext, count: number, seed: number, progress: 
     for (let i = done; i < Math.min(count, done + batchSize); i++) {
       const city = DEMO_CITIES[i % DEMO_CITIES.length]!;
       const atAirport = r.next() < 0.4;
-      const location = locations.get(atAirport ? `${city.city} Airport (${city.airport.code})` : `${city.city} Downtown`)!;
+      const location = locations.get(
+        atAirport ? `${city.city} Airport (${city.airport.code})` : `${city.city} Downtown`,
+      )!;
       const carClass = pickClass();
       const [make, model] = r.pick(DEMO_MODELS[carClass]);
       const profile = CLASS_PROFILE[carClass];
@@ -119,8 +132,13 @@ async function seedCars(ctx: AppContext, count: number, seed: number, progress: 
         status: r.next() < 0.97 ? ('active' as const) : ('maintenance' as const),
       });
     }
-    await ctx.db.insertInto('cars').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
-    if (count >= 10_000 && (done / batchSize) % 10 === 9) progress(`  cars: ${Math.min(count, done + batchSize)}/${count}`);
+    await ctx.db
+      .insertInto('cars')
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    if (count >= 10_000 && (done / batchSize) % 10 === 9)
+      progress(`  cars: ${Math.min(count, done + batchSize)}/${count}`);
   }
   return locations.size;
 }
@@ -136,7 +154,11 @@ async function seedUsers(ctx: AppContext, count: number, seed: number) {
     password_hash: passwordHash,
   }));
   for (let i = 0; i < rows.length; i += 1000) {
-    await ctx.db.insertInto('users').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.column('email').doNothing()).execute();
+    await ctx.db
+      .insertInto('users')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
   }
 }
 
@@ -194,11 +216,19 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<SeedSummary | un
   const any = await ctx.db.selectFrom('cars').select('id').limit(1).executeTakeFirst();
   if (any) return undefined;
   const summary = await seed(ctx, { cars: 2000, bookings: 400, seed: 1 });
-  const demo = await ctx.db.selectFrom('users').select('id').where('email', '=', DEMO_USER.email).executeTakeFirst();
+  const demo = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', DEMO_USER.email)
+    .executeTakeFirst();
   if (!demo) {
     await ctx.db
       .insertInto('users')
-      .values({ email: DEMO_USER.email, name: DEMO_USER.name, password_hash: await hashPassword(DEMO_USER.password) })
+      .values({
+        email: DEMO_USER.email,
+        name: DEMO_USER.name,
+        password_hash: await hashPassword(DEMO_USER.password),
+      })
       .execute();
   }
   return summary;

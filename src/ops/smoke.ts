@@ -28,10 +28,17 @@ export interface SmokeOptions {
   extraSteps?: SmokeStepDef[];
 }
 
+// biome-ignore-start lint/suspicious/noExplicitAny: JSON answered by the service under test
 export interface SmokeClient {
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any }>;
   state: Record<string, any>;
 }
+// biome-ignore-end lint/suspicious/noExplicitAny: JSON answered by the service under test
 
 export interface SmokeStepDef {
   name: string;
@@ -42,7 +49,9 @@ class StepFailure extends Error {}
 
 export function expectStatus(res: { status: number; json: unknown }, expected: number, what: string) {
   if (res.status !== expected) {
-    throw new StepFailure(`${what}: expected HTTP ${expected}, got ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`);
+    throw new StepFailure(
+      `${what}: expected HTTP ${expected}, got ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`,
+    );
   }
 }
 
@@ -71,7 +80,11 @@ export const CORE_STEPS: SmokeStepDef[] = [
     name: 'signup',
     async run(c) {
       const email = `smoke+${randomUUID()}@voyage.example`;
-      const res = await c.call('POST', '/auth/signup', { email, password: `smoke-${randomUUID()}`, name: 'Smoke Test' });
+      const res = await c.call('POST', '/auth/signup', {
+        email,
+        password: `smoke-${randomUUID()}`,
+        name: 'Smoke Test',
+      });
       expectStatus(res, 201, 'POST /auth/signup');
       check(typeof res.json?.accessToken === 'string', 'POST /auth/signup: no accessToken in the body');
       c.state.email = email;
@@ -103,7 +116,10 @@ export const CORE_STEPS: SmokeStepDef[] = [
       });
       const res = await c.call('GET', `/search?${qs}`);
       expectStatus(res, 200, 'GET /search');
-      check(Array.isArray(res.json?.cars) && res.json.cars.length > 0, `GET /search: no cars near ${c.state.lat},${c.state.lng}`);
+      check(
+        Array.isArray(res.json?.cars) && res.json.cars.length > 0,
+        `GET /search: no cars near ${c.state.lat},${c.state.lng}`,
+      );
       c.state.carIds = res.json.cars.map((car: { id: string }) => car.id);
     },
   },
@@ -131,7 +147,10 @@ export const CORE_STEPS: SmokeStepDef[] = [
     async run(c) {
       const res = await c.call('GET', `/bookings/${c.state.bookingId}`);
       expectStatus(res, 200, 'GET /bookings/:id');
-      check(res.json?.id === c.state.bookingId && res.json?.status === 'confirmed', 'GET /bookings/:id: not the booking made');
+      check(
+        res.json?.id === c.state.bookingId && res.json?.status === 'confirmed',
+        'GET /bookings/:id: not the booking made',
+      );
     },
   },
   {

@@ -13,6 +13,14 @@ import { type BookingRow, createBookingsRepository } from './repository.js';
 import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
 
 export const MAX_RENTAL_DAYS = 90;
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+
+declare module '../../platform/jobs.js' {
+  interface JobCatalogue {
+    'bookings.purge-idempotency-keys': Record<string, never>;
+  }
+}
 const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
 
 export function toBooking(r: BookingRow): Booking {

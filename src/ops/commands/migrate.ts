@@ -6,7 +6,9 @@ import type { CommandModule } from './types.js';
 export const migrateCommand: CommandModule = {
   summary: 'Apply, revert and inspect database migrations',
   register(program: Command) {
-    const migrate = program.command('migrate').description('Database migrations, run under a Postgres advisory lock');
+    const migrate = program
+      .command('migrate')
+      .description('Database migrations, run under a Postgres advisory lock');
 
     migrate
       .command('up')
@@ -19,7 +21,10 @@ export const migrateCommand: CommandModule = {
           out.progress(`Migrating the ${ctx.config.database.kind} database…`);
           const applied = await ctx.migrator.up(o.to ? { to: o.to } : {});
           for (const name of applied) out.progress(`  ↑ ${name}`);
-          out.result(applied.length ? `Applied ${applied.length} migration(s).` : 'Nothing to apply: up to date.', { applied });
+          out.result(
+            applied.length ? `Applied ${applied.length} migration(s).` : 'Nothing to apply: up to date.',
+            { applied },
+          );
         });
       });
 
@@ -33,7 +38,9 @@ export const migrateCommand: CommandModule = {
         await withContext(async (ctx) => {
           const reverted = await ctx.migrator.down(o.to ? { to: o.to } : {});
           for (const name of reverted) out.progress(`  ↓ ${name}`);
-          out.result(reverted.length ? `Reverted ${reverted.length} migration(s).` : 'Nothing to revert.', { reverted });
+          out.result(reverted.length ? `Reverted ${reverted.length} migration(s).` : 'Nothing to revert.', {
+            reverted,
+          });
         });
       });
 
@@ -49,10 +56,15 @@ export const migrateCommand: CommandModule = {
           const rows: string[][] = [['MIGRATION', 'STATE', 'APPLIED AT']];
           for (const name of ctx.migrator.names) {
             const a = applied.get(name);
-            const state = !a ? 'pending' : status.drifted.includes(name) ? 'CHANGED SINCE APPLIED' : 'applied';
+            const state = !a
+              ? 'pending'
+              : status.drifted.includes(name)
+                ? 'CHANGED SINCE APPLIED'
+                : 'applied';
             rows.push([name, state, a ? a.appliedAt.toISOString() : '']);
           }
-          for (const name of status.unknown) rows.push([name, 'applied, unknown to this build', applied.get(name)!.appliedAt.toISOString()]);
+          for (const name of status.unknown)
+            rows.push([name, 'applied, unknown to this build', applied.get(name)!.appliedAt.toISOString()]);
           out.result(table(rows), status);
           if (status.pending.length || status.drifted.length) process.exitCode = 1;
         });

@@ -9,7 +9,9 @@ export const seedCommand: CommandModule = {
   register(program: Command) {
     program
       .command('seed')
-      .description('Load deterministic data: demo cities and locations, cars, seeded users and bookings. Re-running is safe.')
+      .description(
+        'Load deterministic data: demo cities and locations, cars, seeded users and bookings. Re-running is safe.',
+      )
       .option('--cars <n>', 'cars to create', wholeNumber('--cars'), 2000)
       .option('--bookings <n>', 'bookings to create', wholeNumber('--bookings'), 400)
       .option('--seed <s>', 'random seed; the same seed gives the same rows', wholeNumber('--seed'), 1)
@@ -17,7 +19,12 @@ export const seedCommand: CommandModule = {
       .action(async (o: { cars: number; bookings: number; seed: number; json?: boolean }) => {
         const out = createOutput(!!o.json);
         await withContext(async (ctx) => {
-          const summary = await seed(ctx, { cars: o.cars, bookings: o.bookings, seed: o.seed, progress: out.progress });
+          const summary = await seed(ctx, {
+            cars: o.cars,
+            bookings: o.bookings,
+            seed: o.seed,
+            progress: out.progress,
+          });
           out.result(
             `Seeded ${summary.locations} locations, ${summary.cars} cars, ${summary.users} users and ${summary.bookings} bookings in ${(summary.ms / 1000).toFixed(1)} s.`,
             summary,

@@ -9,7 +9,9 @@ export const smokeCommand: CommandModule = {
     program
       .command('smoke')
       .argument('<url>', 'base URL of a running Voyage, e.g. http://localhost:3000')
-      .description('Health, readiness, signup, me, search near a point, book, read back, cancel. Exit 1 names the failed step.')
+      .description(
+        'Health, readiness, signup, me, search near a point, book, read back, cancel. Exit 1 names the failed step.',
+      )
       .option('--lat <lat>', 'latitude to search near', Number, 37.7749)
       .option('--lng <lng>', 'longitude to search near', Number, -122.4194)
       .option('--timeout <ms>', 'per-request timeout in ms', Number, 10_000)
@@ -18,7 +20,10 @@ export const smokeCommand: CommandModule = {
         const out = createOutput(!!o.json);
         out.progress(`Smoke testing ${url}…`);
         const report = await runSmoke(url, { lat: o.lat, lng: o.lng, timeoutMs: o.timeout });
-        const rows = [['STEP', 'RESULT', 'MS'], ...report.steps.map((s) => [s.name, s.ok ? 'ok' : 'FAILED', String(s.ms)])];
+        const rows = [
+          ['STEP', 'RESULT', 'MS'],
+          ...report.steps.map((s) => [s.name, s.ok ? 'ok' : 'FAILED', String(s.ms)]),
+        ];
         const failed = report.steps.find((s) => !s.ok);
         out.result(
           `${table(rows)}\n${report.ok ? `Smoke test passed in ${report.ms} ms.` : `Smoke test FAILED at step "${report.failedStep}": ${failed?.detail}`}`,

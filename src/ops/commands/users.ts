@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { createServices } from '../../modules/index.js';
 import { email as emailSchema, password as passwordSchema } from '../../modules/identity/schemas.js';
+import { createServices } from '../../modules/index.js';
 import { withContext } from '../context.js';
 import { createOutput } from '../output.js';
 import type { CommandModule } from './types.js';
@@ -26,10 +26,22 @@ export const usersCommand: CommandModule = {
         if (!password.success) throw new Error(`--password: ${password.error.issues[0]?.message}`);
         await withContext(async (ctx) => {
           const { identity } = createServices(ctx);
-          const { user, created } = await identity.createAdmin({ email: email.data, name: o.name, password: password.data });
-          const lines = [created ? `Created admin ${user.email} (${user.id}).` : `Promoted ${user.email} (${user.id}) to admin.`];
+          const { user, created } = await identity.createAdmin({
+            email: email.data,
+            name: o.name,
+            password: password.data,
+          });
+          const lines = [
+            created
+              ? `Created admin ${user.email} (${user.id}).`
+              : `Promoted ${user.email} (${user.id}) to admin.`,
+          ];
           if (created && generated) lines.push(`Password: ${generated}`);
-          out.result(lines.join('\n'), { user, created, ...(created && generated ? { password: generated } : {}) });
+          out.result(lines.join('\n'), {
+            user,
+            created,
+            ...(created && generated ? { password: generated } : {}),
+          });
         });
       });
   },

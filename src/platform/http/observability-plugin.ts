@@ -15,6 +15,12 @@ export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
       reply.header('x-request-id', request.id);
     });
 
+    // While draining, ask clients not to reuse the connection, so that close is not held up by
+    // keep-alive sockets (this covers requests that began before the signal too).
+    app.addHook('onSend', async (_request, reply) => {
+      if (health.shuttingDown) reply.header('connection', 'close');
+    });
+
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const labels = { method: request.method, route, status_code: String(reply.statusCode) };

@@ -10,6 +10,15 @@ export function createMetrics(defaultLabels: Record<string, string> = {}) {
   const registry = new Registry();
   registry.setDefaultLabels(defaultLabels);
   collectDefaultMetrics({ register: registry });
+  // prom-client also exports these totals as gauges named like counters, which promtool's lint
+  // rejects; the same figures remain as nodejs_active_{handles,requests,resources}.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(name);
+  }
 
   const counters = new Map<string, Counter<string>>();
   const gauges = new Map<string, Gauge<string>>();

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseDuration, parseFaultInjection, readConfig } from './config.js';
+
+const SERVER = {
+  DATABASE_URL: 'postgres://voyage@db.internal:5432/voyage',
+  JWT_ACCESS_SECRET: 'a'.repeat(32),
+  JWT_REFRESH_SECRET: 'b'.repeat(32),
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    readConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('defaults to the embedded database in ./data, migrating and seeding on start', () => {
+    const { config, secrets } = readConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('./data/pglite') });
+    expect(config.migrateOnStart).toBe(true);
+    expect(config.demoData).toBe(true);
+    expect(config.databasePoolMax).toBe(1);
+    expect(config.auth.accessTokenTtlMs).toBe(15 * 60_000);
+    expect(config.auth.refreshTokenTtlMs).toBe(7 * 86_400_000);
+    expect(config.redisUrl).toBeUndefined();
+    expect(secrets.jwtAccessSecret).toBeUndefined();
+  });
+
+  it('reads pglite://memory as an in-memory database without demo data', () => {
+    const { config } = readConfig({ DATABASE_URL: 'pglite://memory' });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: null });
+    expect(config.demoData).toBe(false);
+  });
+
+  it('treats a server URL as explicit: no migration on start unless asked', () => {
+    const { config } = readConfig(SERVER);
+    expect(config.database).toEqual({ kind: 'postgres', url: SERVER.DATABASE_URL });
+    expect(config.migrateOnStart).toBe(false);
+    expect(config.demoData).toBe(false);
+    expect(readConfig({ ...SERVER, MIGRATE_ON_START: 'true' }).config.migrateOnStart).toBe(true);
+  });
+
+  it('requires JWT secrets with a server database', () => {
+    expect(problems({ DATABASE_URL: SERVER.DATABASE_URL }).join()).toMatch(
+      /JWT_ACCESS_SECRET and JWT_REFRESH_SECRET/,
+    );
+    expect(problems({ ...SERVER, JWT_ACCESS_SECRET: 'short' }).join()).toMatch(
+      /JWT_ACCESS_SECRET: must be at least 32/,
+    );
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: expected an integer/],
+    [{ PORT: '70000' }, /^PORT: expected an integer from 0 to 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: expected postgres/],
+    [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL: expected redis/],
+    [{ ACCESS_TOKEN_TTL: 'soon' }, /^ACCESS_TOKEN_TTL: expected a duration/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL:/],
+    [{ MIGRATE_ON_START: 'maybe' }, /^MIGRATE_ON_START: expected true or false/],
+    [{ RATE_LIMIT_MAX: '-1' }, /^RATE_LIMIT_MAX:/],
+  ])('names the variable in error %j', (env, pattern) => {
+    const p = problems(env as Record<string, string>);
+    expect(p.some((line) => pattern.test(line))).toBe(true);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problems({ PORT: 'x', LOG_LEVEL: 'y' })).toHaveLength(2);
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('15m')).toBe(900_000);
+    expect(parseDuration('900')).toBe(900_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('fast')).toBeUndefined();
+  });
+
+  it('reads CORS origins and rate limits', () => {
+    const { config } = readConfig({
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      RATE_LIMIT_MAX: '50',
+      RATE_LIMIT_WINDOW: '30s',
+    });
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.http.rateLimitMax).toBe(50);
+    expect(config.http.rateLimitWindowMs).toBe(30_000);
+    expect(readConfig({ CORS_ORIGINS: '*' }).config.http.corsOrigins).toBe('*');
+  });
+
+  it('honours fault injection only when explicitly allowed', () => {
+    const refused = readConfig({ VOYAGE_FAULT_INJECTION: 'error_rate=0.3' }).config;
+    expect(refused.faultInjection).toBeUndefined();
+    expect(refused.faultInjectionRefused).toBe(true);
+    const allowed = readConfig({
+      VOYAGE_FAULT_INJECTION: 'error_rate=0.3,latency_ms=800,paths=/search|/bookings',
+      VOYAGE_ALLOW_FAULT_INJECTION: 'true',
+    }).config;
+    expect(allowed.faultInjection).toEqual({
+      errorRate: 0.3,
+      latencyMs: 800,
+      paths: ['/search', '/bookings'],
+    });
+    expect(parseFaultInjection('error_rate=2')).toMatch(/between 0 and 1/);
+    expect(parseFaultInjection('explode=1')).toMatch(/unknown key/);
+    expect(
+      problems({ VOYAGE_FAULT_INJECTION: 'nope=1', VOYAGE_ALLOW_FAULT_INJECTION: 'true' }).join(),
+    ).toMatch(/VOYAGE_FAULT_INJECTION/);
+  });
+});

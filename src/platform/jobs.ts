@@ -1,0 +1,163 @@
+import type pg from 'pg';
+import PgBoss from 'pg-boss';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+
+/**
+ * Background jobs on pg-boss, in the same Postgres (server or embedded). Jobs are typed by a
+ * catalogue that modules extend, retried with exponential backoff by default, and moved to a
+ * dead-letter queue (`<name>.dead`) when their retries run out.
+ *
+ * Modules add their jobs with declaration merging:
+ *   declare module '../../platform/jobs.js' { interface JobCatalogue { 'x.y': { id: string } } }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by modules through declaration merging
+export interface JobCatalogue {}
+export type JobName = keyof JobCatalogue & string;
+
+export interface JobDefinition<N extends JobName = JobName> {
+  name: N;
+  /** Attempts after the first; default 5. */
+  retryLimit?: number;
+  /** First retry delay in seconds, doubled each time; default 10. */
+  retryDelaySeconds?: number;
+  expireInSeconds?: number;
+  /** Cron expression (UTC unless tz is given) for jobs that run on a schedule. */
+  cron?: string;
+  tz?: string;
+  /** Parallel jobs per worker process; default 2. */
+  concurrency?: number;
+  handler: (data: JobCatalogue[N], job: { id: string; name: string }) => Promise<void>;
+}
+
+export interface JobsOptions {
+  pool: pg.Pool;
+  log: Logger;
+  metrics: Metrics;
+  /** Run handlers and schedules in this process (worker and all-in-one roles). */
+  work: boolean;
+  pollingIntervalSeconds?: number;
+}
+
+export function createJobs(opts: JobsOptions) {
+  const { pool, log, metrics } = opts;
+  const outcomes = metrics.counter('voyage_jobs_total', 'Background jobs by queue and outcome', [
+    'queue',
+    'outcome',
+  ]);
+  const duration = metrics.histogram(
+    'voyage_job_duration_seconds',
+    'Background job run time',
+    ['queue'],
+    [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
+  );
+  const definitions = new Map<string, JobDefinition>();
+  let boss: PgBoss | undefined;
+  let started = false;
+
+  const db = { executeSql: (text: string, values: unknown[]) => pool.query(text, values as unknown[]) };
+
+  return {
+    /** Declares a job; call before start(). */
+    define<N extends JobName>(definition: JobDefinition<N>) {
+      definitions.set(definition.name, definition as unknown as JobDefinition);
+    },
+
+    get definitions(): ReadonlyMap<string, JobDefinition> {
+      return definitions;
+    },
+
+    async start() {
+      if (started) return;
+      boss = new PgBoss({
+        db,
+        supervise: opts.work,
+        schedule: opts.work,
+        migrate: true,
+      } as PgBoss.ConstructorOptions);
+      boss.on('error', (err) => log.error({ err }, 'job queue error'));
+      await boss.start();
+      for (const d of definitions.values()) {
+        const queue = {
+          name: d.name,
+          retryLimit: d.retryLimit ?? 5,
+          retryDelay: d.retryDelaySeconds ?? 10,
+          retryBackoff: true,
+          expireInSeconds: d.expireInSeconds ?? 15 * 60,
+          deadLetter: `${d.name}.dead`,
+        };
+        await boss.createQueue(`${d.name}.dead`).catch(() => undefined);
+        if (await boss.getQueue(d.name)) await boss.updateQueue(d.name, queue);
+        else await boss.createQueue(d.name, queue);
+      }
+      if (opts.work) {
+        for (const d of definitions.values()) {
+          const concurrency = d.concurrency ?? 2;
+          for (let i = 0; i < concurrency; i++) {
+            await boss.work(
+              d.name,
+              { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
+              async (jobs) => {
+                for (const job of jobs) {
+                  const end = duration.startTimer({ queue: d.name });
+                  try {
+                    await d.handler(job.data as never, { id: job.id, name: job.name });
+                    outcomes.inc({ queue: d.name, outcome: 'completed' });
+                  } catch (err) {
+                    outcomes.inc({ queue: d.name, outcome: 'failed' });
+                    log.warn(
+                      { err, queue: d.name, jobId: job.id },
+                      'job failed; pg-boss retries it with backoff',
+                    );
+                    throw err;
+                  } finally {
+                    end();
+                  }
+                }
+              },
+            );
+          }
+          if (d.cron) await boss.schedule(d.name, d.cron, {}, d.tz ? { tz: d.tz } : {});
+        }
+      }
+      started = true;
+    },
+
+    async send<N extends JobName>(name: N, data: JobCatalogue[N], options: PgBoss.SendOptions = {}) {
+      if (!boss) throw new Error('jobs are not started');
+      return boss.send(name, data as object, options);
+    },
+
+    /** Jobs whose retries ran out, newest first. */
+    async deadLetters(name: JobName, limit = 50) {
+      const res = await pool.query(
+        `SELECT id, data, output, created_on FROM pgboss.job WHERE name = $1 ORDER BY created_on DESC LIMIT $2`,
+        [`${name}.dead`, limit],
+      );
+      return res.rows as { id: string; data: unknown; output: unknown; created_on: Date }[];
+    },
+
+    /** Sends a dead-lettered job back to its queue and removes it from the dead letters. */
+    async retryDeadLetter(name: JobName, id: string) {
+      if (!boss) throw new Error('jobs are not started');
+      const res = await pool.query(`DELETE FROM pgboss.job WHERE name = $1 AND id = $2 RETURNING data`, [
+        `${name}.dead`,
+        id,
+      ]);
+      if (!res.rows[0]) return null;
+      return boss.send(name, res.rows[0].data);
+    },
+
+    get boss() {
+      return boss;
+    },
+
+    async stop() {
+      if (!boss || !started) return;
+      started = false;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
+
+export type Jobs = ReturnType<typeof createJobs>;
