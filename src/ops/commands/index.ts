@@ -1,4 +1,5 @@
 import { migrateCommand } from './migrate.js';
+import { releaseCommand } from './release.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 import { smokeCommand } from './smoke.js';
@@ -12,4 +13,5 @@ export const commands = {
   seed: seedCommand,
   users: usersCommand,
   smoke: smokeCommand,
+  release: releaseCommand,
 } satisfies Record<string, CommandModule>;

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import type { CommandModule } from './types.js';
+
+/** Subcommands of `voyage release`, each adding itself to the group. */
+const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [];
+
+export const releaseCommand: CommandModule = {
+  summary: 'Releases: deploy, status, rollback, and rendering for Kubernetes',
+  register(program: Command) {
+    const release = program.command('release').description('Releases driven by deploy/release-policy.yaml');
+    for (const add of RELEASE_SUBCOMMANDS) add(release);
+  },
+};
