@@ -37,6 +37,7 @@ export function createServices(ctx: AppContext): Services {
   const fleet = createFleetService({ db: ctx.db });
   const search = createSearchService({
     db: ctx.db,
+    database: ctx.database,
     cache: ctx.cache,
     cacheTtlMs: ctx.config.searchCacheTtlMs,
     metrics: ctx.metrics,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
+import type { Db } from '../database.js';
 import type { CarClass } from '../modules/fleet/tables.js';
 import { hashPassword } from '../modules/identity/passwords.js';
 import { CLASS_PROFILE, DEMO_CITIES, DEMO_MODELS, DEMO_USER } from './demo-data.js';
@@ -166,16 +167,28 @@ async function seedUsers(ctx: AppContext, count: number, seed: number) {
  * Bookings are generated in SQL: car k's j-th booking starts in week j (plus up to 47 hours) and
  * lasts 1–4 days, so they never overlap and need no conflict handling. A third fall in the past.
  */
-async function seedBookings(ctx: AppContext, count: number, seed: number) {
-  if (count === 0) return;
-  await sql`
+async function seedBookings(ctx: AppContext, count: number, seed: number, progress: (m: string) => void) {
+  const chunk = 100_000;
+  for (let from = 0; from < count; from += chunk) {
+    const to = Math.min(count, from + chunk) - 1;
+    // Bulk seeding is an operator's task: no per-statement timeout.
+    await ctx.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL statement_timeout = 0`.execute(tx);
+      await insertBookings(tx, count, from, to, seed);
+    });
+    if (count > chunk) progress(`  bookings: ${to + 1}/${count}`);
+  }
+}
+
+function insertBookings(db: Db, count: number, from: number, to: number, seed: number) {
+  return sql`
     WITH c AS (
       SELECT id, daily_rate, currency, (row_number() OVER (ORDER BY id)) - 1 AS n, count(*) OVER () AS total
       FROM cars WHERE status = 'active'
     ),
     u AS (SELECT array_agg(id ORDER BY email) AS ids FROM users WHERE email LIKE 'seed-%@voyage.example'),
     s AS (
-      SELECT g AS i, (SELECT max(total) FROM c) AS ncars FROM generate_series(0, ${count - 1}::int) g
+      SELECT g AS i, (SELECT max(total) FROM c) AS ncars FROM generate_series(${from}::int, ${to}::int) g
     ),
     w AS (
       SELECT s.i, c.id AS car_id, c.daily_rate, c.currency,
@@ -192,7 +205,7 @@ async function seedBookings(ctx: AppContext, count: number, seed: number) {
            CASE WHEN abs(hashint4(w.i * 13 + ${seed}::int)) % 10 = 0 THEN w.pickup - interval '2 days' END
     FROM w, u
     ON CONFLICT DO NOTHING
-  `.execute(ctx.db);
+  `.execute(db);
 }
 
 export async function seed(ctx: AppContext, opts: SeedOptions): Promise<SeedSummary> {
@@ -205,9 +218,12 @@ export async function seed(ctx: AppContext, opts: SeedOptions): Promise<SeedSumm
     progress(`  users: ${users}`);
     await seedUsers(ctx, users, opts.seed);
     progress(`  bookings: ${opts.bookings}`);
-    await seedBookings(ctx, opts.bookings, opts.seed);
+    await seedBookings(ctx, opts.bookings, opts.seed, progress);
   }
-  await sql`ANALYZE`.execute(ctx.db);
+  await ctx.db.transaction().execute(async (tx) => {
+    await sql`SET LOCAL statement_timeout = 0`.execute(tx);
+    await sql`ANALYZE`.execute(tx);
+  });
   return { locations, cars: opts.cars, users, bookings: opts.bookings, ms: Date.now() - started };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../database.js';
 import type { Cache } from '../../platform/cache.js';
+import type { Database } from '../../platform/db/pool.js';
 import { badRequest } from '../../platform/http/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
@@ -12,8 +13,17 @@ import type { SearchQuery, SearchResponse } from './schemas.js';
 const SearchCursor = z.object({ d: z.number(), id: z.uuid() });
 const MAX_WINDOW_DAYS = 90;
 
-export function createSearchService(deps: { db: Db; cache: Cache; cacheTtlMs: number; metrics: Metrics }) {
-  const repo = createSearchRepository(deps.db);
+export function createSearchService(deps: {
+  db: Db;
+  database: Database;
+  cache: Cache;
+  cacheTtlMs: number;
+  metrics: Metrics;
+}) {
+  const repo = createSearchRepository(deps.db, {
+    pool: deps.database.pool,
+    prepare: deps.database.kind === 'postgres',
+  });
   const searches = deps.metrics.counter('voyage_searches_total', 'Car searches', ['outcome']);
 
   return {

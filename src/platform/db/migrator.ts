@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 
 /**
@@ -37,6 +38,8 @@ export interface MigratorOptions {
   lockTimeoutMs?: number;
   statementTimeoutMs?: number;
   onProgress?: (event: { action: 'up' | 'down'; name: string; ms: number }) => void;
+  /** How long to wait for another runner's lock; default 15 minutes. */
+  lockWaitMs?: number;
 }
 
 const LOCK_KEY = 727_001; // pg_advisory_lock key reserved for migrations
@@ -81,10 +84,25 @@ export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: Mi
     };
   }
 
+  /**
+   * Polls with pg_try_advisory_lock rather than blocking in pg_advisory_lock: a session blocked
+   * there sits in an open transaction, and CREATE INDEX CONCURRENTLY in the lock holder would wait
+   * for it forever (a deadlock).
+   */
+  async function acquire(client: pg.PoolClient) {
+    const deadline = Date.now() + (options.lockWaitMs ?? 15 * 60_000);
+    for (;;) {
+      const res = await client.query('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY]);
+      if (res.rows[0]?.ok) return;
+      if (Date.now() > deadline) throw new Error('Timed out waiting for the migration lock held by another runner');
+      await sleep(250);
+    }
+  }
+
   async function withLock<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
-      await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+      await acquire(client);
       try {
         await ensureTable(client);
         return await fn(client);
