@@ -91,9 +91,44 @@ describe('bookings', () => {
     expect(errorCode(res)).toBe('car_not_available');
   });
 
-  it('needs a signed-in user', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/bookings', payload: {} });
-    expect(res.statusCode).toBe(401);
+  it('needs a signed-in user on every bookings route', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [method, url] of [
+      ['POST', '/bookings'],
+      ['GET', '/bookings'],
+      ['GET', `/bookings/${id}`],
+      ['POST', `/bookings/${id}/cancel`],
+    ] as const) {
+      const res = await t.app.inject({ method, url, ...(method === 'POST' ? { payload: {} } : {}) });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+    }
+  });
+
+  it('answers malformed ids, cursors and keys with 400', async () => {
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/bookings/not-a-uuid', headers: alice.auth })).statusCode,
+    ).toBe(400);
+    const cursor = await t.app.inject({
+      method: 'GET',
+      url: '/bookings?cursor=nonsense',
+      headers: alice.auth,
+    });
+    expect(cursor.statusCode).toBe(400);
+    expect(errorCode(cursor)).toBe('invalid_cursor');
+    const carId = await newCar();
+    const key = await book(
+      alice,
+      { carId, pickupTime: daysFrom(base, 0), dropoffTime: daysFrom(base, 1) },
+      { 'idempotency-key': 'has space' },
+    );
+    expect(key.statusCode).toBe(400);
+    expect(errorCode(key)).toBe('validation_failed');
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/bookings/00000000-0000-4000-8000-000000000000',
+      headers: alice.auth,
+    });
+    expect(missing.statusCode).toBe(404);
   });
 
   describe('idempotency', () => {

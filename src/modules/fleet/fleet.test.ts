@@ -174,6 +174,20 @@ describe('fleet', () => {
     expect(errorCode(missing)).toBe('car_not_found');
     const badId = await t.app.inject({ method: 'GET', url: '/cars/123' });
     expect(badId.statusCode).toBe(400);
+    const noLocation = await t.app.inject({
+      method: 'GET',
+      url: '/locations/00000000-0000-4000-8000-000000000000',
+    });
+    expect(noLocation.statusCode).toBe(404);
+    expect(errorCode(noLocation)).toBe('location_not_found');
+    const patchMissing = await t.app.inject({
+      method: 'PATCH',
+      url: '/cars/00000000-0000-4000-8000-000000000000',
+      headers: admin.auth,
+      payload: { seats: 4 },
+    });
+    expect(patchMissing.statusCode).toBe(404);
+    expect(errorCode(patchMissing)).toBe('car_not_found');
     const emptyPatch = await t.app.inject({
       method: 'PATCH',
       url: '/cars/00000000-0000-4000-8000-000000000000',

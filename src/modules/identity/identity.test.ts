@@ -192,6 +192,18 @@ describe('identity', () => {
       expect(errorCode(expired)).toBe('invalid_refresh_token');
     });
 
+    it('refuses logout with a token that is not one of ours', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/auth/logout',
+        payload: { refreshToken: 'x.y.z' },
+      });
+      expect(res.statusCode).toBe(401);
+      expect(errorCode(res)).toBe('invalid_refresh_token');
+      const empty = await t.app.inject({ method: 'POST', url: '/auth/logout', payload: {} });
+      expect(empty.statusCode).toBe(400);
+    });
+
     it('logout revokes the refresh token family', async () => {
       const { refreshToken } = await signUp(t.app);
       const out = await t.app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken } });

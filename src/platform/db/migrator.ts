@@ -94,7 +94,8 @@ export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: Mi
     for (;;) {
       const res = await client.query('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY]);
       if (res.rows[0]?.ok) return;
-      if (Date.now() > deadline) throw new Error('Timed out waiting for the migration lock held by another runner');
+      if (Date.now() > deadline)
+        throw new Error('Timed out waiting for the migration lock held by another runner');
       await sleep(250);
     }
   }
