@@ -71,7 +71,9 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
     { url, role: opts.role, modules: modules ?? MODULE_NAMES, database: config.database.kind },
     'voyage listening',
   );
-  if (opts.role === 'all') {
+  if (opts.role !== 'all') {
+    process.stderr.write(`Voyage (${opts.role}) is running at ${url}\n`);
+  } else {
     process.stderr.write(
       `\nVoyage is running at ${url}\n` +
         `  API docs:   ${url}/docs\n` +
