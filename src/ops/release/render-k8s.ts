@@ -152,6 +152,25 @@ function previewService(role: RolloutRole): Obj {
   };
 }
 
+/** The pre-promotion smoke Job may reach Voyage's pods and nothing else. */
+function smokeEgress(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'smoke-to-services' },
+    spec: {
+      podSelector: { matchLabels: labels('smoke') },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ podSelector: { matchLabels: { [APP_LABEL]: 'voyage' } } }],
+          ports: [{ protocol: 'TCP', port: CONTAINER_PORT }],
+        },
+      ],
+    },
+  };
+}
+
 function canarySteps(policy: ReleasePolicy): Obj[] {
   return policy.canary.steps.flatMap((s) => [
     { setWeight: s.weight },
@@ -229,7 +248,10 @@ export function renderRolloutObjects(policy: ReleasePolicy, opts: RenderOptions 
       metricTemplate('voyage-post-promotion', policy, { comparesWithStable: false, count }, url),
       ...(policy.blueGreen.previewSmoke ? [smokeTemplate()] : []),
     ];
-    files['preview-services.yaml'] = ROLLOUT_ROLES.map(previewService);
+    files['preview.yaml'] = [
+      ...ROLLOUT_ROLES.map(previewService),
+      ...(policy.blueGreen.previewSmoke ? [smokeEgress()] : []),
+    ];
   }
   for (const role of ROLLOUT_ROLES) files[`rollout-${role}.yaml`] = [rollout(role, policy)];
   return files;
