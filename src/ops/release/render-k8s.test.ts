@@ -95,8 +95,7 @@ canary: { steps: [{ weight: 5, pause: 1m }, { weight: 25, pause: 1500ms }, { wei
 readiness: { timeout: 90s }
 analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3, thresholds: { errorRate: 0.2, p95Seconds: 1.5 } }
 `);
-    const rollout = renderRolloutObjects(policy)['rollout-api.yaml']![0]! as { spec: Record<string, never> };
-    const spec = rollout.spec as {
+    const spec = renderRolloutObjects(policy)['rollout-api.yaml']![0]!.spec as {
       progressDeadlineSeconds: number;
       strategy: { canary: { steps: unknown[] } };
     };
