@@ -8,7 +8,7 @@ export interface Copy {
   /** Stage name for `--from`, else copied from the build context. */
   from?: string;
   sources: string[];
-  /** Absolute path in the image. */
+  /** Absolute path in the image; ends with `/` when the sources go into that folder. */
   dest: string;
 }
 
@@ -112,7 +112,9 @@ export async function readDockerfile(
       case 'COPY': {
         const from = flagsOf(i).from;
         const paths = content.split(/\s+/).filter((w) => !w.startsWith('--'));
-        const dest = path.posix.resolve(stage.workdir, paths.pop()!);
+        const raw = paths.pop()!;
+        // A trailing slash (or `.`) means "into this folder".
+        const dest = path.posix.resolve(stage.workdir, raw) + (raw.endsWith('/') || raw === '.' ? '/' : '');
         stage.copies.push({ ...(from ? { from } : {}), sources: paths, dest });
         break;
       }
