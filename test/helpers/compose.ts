@@ -4,10 +4,11 @@ import YAML from 'yaml';
 /** A compose file as `docker compose config` sees it: merge keys resolved, variables interpolated. */
 
 // biome-ignore lint/suspicious/noExplicitAny: a compose document, checked field by field
+type Doc = any;
 export type ComposeFile = {
-  services: Record<string, any>;
+  services: Record<string, Doc>;
   volumes?: Record<string, unknown>;
-  [key: string]: any;
+  [key: string]: Doc;
 };
 
 /** Compose interpolation: $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, $$. */

@@ -131,7 +131,7 @@ describe('deploy/docker/compose.yaml', () => {
 
   it('refuses to start without the secrets, naming them', async () => {
     await expect(readCompose(path.join(DOCKER, 'compose.yaml'), {})).rejects.toThrow(/POSTGRES_PASSWORD/);
-    expect(() => interpolate('${JWT_ACCESS_SECRET:?set it}', { JWT_ACCESS_SECRET: '' })).toThrow(
+    expect(() => interpolate(`$${'{'}JWT_ACCESS_SECRET:?set it}`, { JWT_ACCESS_SECRET: '' })).toThrow(
       /JWT_ACCESS_SECRET/,
     );
     const example = await readFile(path.join(DOCKER, '.env.example'), 'utf8');

@@ -43,6 +43,8 @@ beforeAll(async () => {
 });
 
 const declared = (m: Module, kind: 'variable' | 'output') => Object.keys(m.blocks[kind] ?? {});
+/** An HCL expression as hcl2json writes it: `${…}`. */
+const expr = (e: string) => `$${'{'}${e}}`;
 const resource = (m: Module, type: string) => m.blocks.resource?.[type]?.this?.[0] ?? {};
 
 /** IPv4 cidrsubnet() as Terraform computes it. */
@@ -110,12 +112,12 @@ describe('deploy/terraform/aws', () => {
       multi_az: true,
       storage_encrypted: true,
     });
-    expect(db.backup_retention_period).toBe('${var.backup_retention_days}');
+    expect(db.backup_retention_period).toBe(expr('var.backup_retention_days'));
     expect(modules.root!.blocks.variable.backup_retention_days[0].default).toBeGreaterThanOrEqual(7);
     const params = resource(modules.database!, 'aws_db_parameter_group');
     expect(params.family).toBe('postgres15');
     const allowed = params.parameter.find((p: Hcl) => p.name === 'rds.allowed_extensions');
-    expect(allowed.value).toBe('${join(",", local.extensions)}');
+    expect(allowed.value).toBe(expr('join(",", local.extensions)'));
     const extensions: string[] = modules.database!.blocks.locals.find((l: Hcl) => l.extensions).extensions;
     const created = new Set<string>();
     for (const file of await readdir(path.join(ROOT, 'migrations')))
@@ -161,8 +163,8 @@ describe('deploy/terraform/aws', () => {
   it('gives each overlay’s datastore NetworkPolicy the subnets its environment’s VPC has', async () => {
     const network = modules.network!.blocks.locals.find((l: Hcl) => l.database_block);
     expect(network).toMatchObject({
-      database_block: '${cidrsubnet(var.cidr, 4, 5)}',
-      cache_block: '${cidrsubnet(var.cidr, 4, 6)}',
+      database_block: expr('cidrsubnet(var.cidr, 4, 5)'),
+      cache_block: expr('cidrsubnet(var.cidr, 4, 6)'),
     });
     for (const env of ['staging', 'production']) {
       const vars = await parse(`${env}.tfvars`, await readFile(path.join(TF, `${env}.tfvars`), 'utf8'));

@@ -162,7 +162,7 @@ describe('.github/workflows', () => {
     const w = workflows['db-migrate.yml']!.doc;
     expect(Object.keys(w.on)).toEqual(['workflow_dispatch']);
     expect(w.on.workflow_dispatch.inputs.environment.options).toEqual(['staging', 'production']);
-    expect(w.jobs.migrate.environment).toBe('${{ inputs.environment }}');
+    expect(w.jobs.migrate.environment).toBe(`$${'{{'} inputs.environment }}`);
     expect(commandsOf(w).some((l) => l.startsWith('bash deploy/k8s/deploy.sh --migrate-only'))).toBe(true);
   });
 });
