@@ -73,6 +73,9 @@ describe.each([...OVERLAYS, ...OVERLAYS.map((o) => `${o} (blue-green)`)])('overl
     for (const t of templates) {
       const pod = t.template.spec;
       expect(pod.securityContext?.runAsNonRoot, t.owner).toBe(true);
+      // The namespace enforces the `restricted` Pod Security Standard, which demands this too.
+      expect(pod.securityContext?.seccompProfile?.type, t.owner).toBe('RuntimeDefault');
+      expect(pod.automountServiceAccountToken, t.owner).toBe(false);
       expect(
         Number.isInteger(pod.securityContext?.runAsUser) && pod.securityContext.runAsUser > 0,
         t.owner,
