@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCompose } from '../helpers/compose.js';
 import { PENDING_VARIABLES } from '../helpers/deploy.js';
 import { readDockerfile, type Stage } from '../helpers/dockerfile.js';
-import { createServerDatabase, freePort, ROOT, tempDir, voyage, waitFor } from './helpers/processes.js';
+import {
+  createServerDatabase,
+  freePort,
+  ROOT,
+  tempDir,
+  type VoyageProcess,
+  voyage,
+  waitFor,
+} from './helpers/processes.js';
 
 /**
  * The image without Docker: the runtime stage's files laid out as its COPY lines say (production
@@ -58,6 +66,9 @@ function run(args: string[], extra: Record<string, string> = {}): Proc {
   started.push(proc);
   return proc;
 }
+
+/** waitFor() reports a process's exit and output; it needs only these fields. */
+const asVoyage = (p: Proc) => ({ child: p.child, output: p.output }) as unknown as VoyageProcess;
 
 beforeAll(async () => {
   const { stages } = await readDockerfile(path.join(ROOT, 'deploy/docker/Dockerfile'));
@@ -161,8 +172,8 @@ describe('the image, laid out from the Dockerfile and run as its user', () => {
     const workerPort = await freePort();
     const worker = run(compose.services.worker.command, { PORT: String(workerPort) });
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitFor(`${apiUrl}/health/ready`, 200, 90_000);
-    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, 200, 90_000);
+    await waitFor(`${apiUrl}/health/ready`, 200, 90_000, asVoyage(api));
+    await waitFor(`http://127.0.0.1:${workerPort}/health/ready`, 200, 90_000, asVoyage(worker));
 
     const health = runtime.healthcheck!.command;
     const check = spawn(process.execPath, health.slice(1), {
