@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandExists, parseYamlDocuments, ROOT } from '../../helpers/deploy.js';
+import { parseYamlDocuments, ROOT } from '../../helpers/deploy.js';
 
 /**
  * deploy/k8s/deploy.sh against a stand-in kubectl: real `kubectl kustomize`, every other call
@@ -60,7 +60,7 @@ async function deploy(args: string[], job: 'ok' | 'failed') {
   return { code, stderr, log, files };
 }
 
-describe.runIf(commandExists('kubectl'))('deploy/k8s/deploy.sh', () => {
+describe('deploy/k8s/deploy.sh', () => {
   const image = `ghcr.io/voyage-travel/voyage@sha256:${'a'.repeat(64)}`;
 
   it('applies shared objects, migrates and waits, then applies the workloads, all with the given image', async () => {
