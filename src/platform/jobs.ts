@@ -39,6 +39,23 @@ export interface JobsOptions {
   pollingIntervalSeconds?: number;
 }
 
+const DEADLOCK = '40P01';
+
+/**
+ * pg-boss creates a queue as a partition of its job table; processes of a split deployment that
+ * start together (api and worker) can deadlock doing so. Creating a queue is idempotent: try again.
+ */
+async function retryOnDeadlock(fn: () => Promise<void>, attempts = 8): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== DEADLOCK || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.random() * 100));
+    }
+  }
+}
+
 export function createJobs(opts: JobsOptions) {
   const { pool, log, metrics } = opts;
   const outcomes = metrics.counter('voyage_jobs_total', 'Background jobs by queue and outcome', [
@@ -77,6 +94,7 @@ export function createJobs(opts: JobsOptions) {
       } as PgBoss.ConstructorOptions);
       boss.on('error', (err) => log.error({ err }, 'job queue error'));
       await boss.start();
+      const b = boss;
       for (const d of definitions.values()) {
         const queue = {
           name: d.name,
@@ -86,9 +104,13 @@ export function createJobs(opts: JobsOptions) {
           expireInSeconds: d.expireInSeconds ?? 15 * 60,
           deadLetter: `${d.name}.dead`,
         };
-        await boss.createQueue(`${d.name}.dead`).catch(() => undefined);
-        if (await boss.getQueue(d.name)) await boss.updateQueue(d.name, queue);
-        else await boss.createQueue(d.name, queue);
+        await retryOnDeadlock(async () => {
+          await b.createQueue(`${d.name}.dead`).catch((err) => {
+            if ((err as { code?: string }).code === DEADLOCK) throw err;
+          });
+          if (await b.getQueue(d.name)) await b.updateQueue(d.name, queue);
+          else await b.createQueue(d.name, queue);
+        });
       }
       if (opts.work) {
         for (const d of definitions.values()) {

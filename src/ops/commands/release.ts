@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { addRenderK8sCommand } from '../release/render-k8s-command.js';
 import type { CommandModule } from './types.js';
 
 /** Subcommands of `voyage release`, each adding itself to the group. */
-const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [];
+const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [addRenderK8sCommand];
 
 export const releaseCommand: CommandModule = {
   summary: 'Releases: deploy, status, rollback, and rendering for Kubernetes',
