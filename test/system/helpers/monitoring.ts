@@ -1,0 +1,107 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+
+/** Helpers for the monitoring system tests: Debian's Prometheus, Alertmanager and HAProxy. */
+
+const run = promisify(execFile);
+
+/** Runs a tool to completion; never throws on a non-zero exit. */
+export async function tool(cmd: string, args: string[], cwd?: string) {
+  try {
+    const { stdout, stderr } = await run(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+export interface Daemon {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running process, collecting its output for failure messages. */
+export function daemon(cmd: string, args: string[]): Daemon {
+  let out = '';
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!killed) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails with `describe()`'s explanation. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(
+    `not reached within ${timeoutMs} ms${lastError ? ` (last error: ${lastError})` : ''}\n${describe()}`,
+  );
+}
+
+export interface Delivery {
+  path: string;
+  body: {
+    receiver: string;
+    status: string;
+    groupLabels: Record<string, string>;
+    alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[];
+  };
+}
+
+/** A webhook receiver standing in for the paging service and the chat bridge. */
+export async function webhookReceiver(): Promise<{
+  url: string;
+  deliveries: Delivery[];
+  close(): Promise<void>;
+}> {
+  const deliveries: Delivery[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      deliveries.push({ path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    deliveries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
