@@ -6,7 +6,14 @@ import {
   SPAN_KIND,
   startOtlpReceiver,
 } from '../helpers/otlp-receiver.js';
-import { startVoyage, tempDir, type VoyageProcess, waitFor } from './helpers/processes.js';
+import {
+  createServerDatabase,
+  SECRETS,
+  startVoyage,
+  tempDir,
+  type VoyageProcess,
+  waitFor,
+} from './helpers/processes.js';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -102,5 +109,37 @@ describe('voyage serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     const servers = spans.filter((s) => s.kind === SPAN_KIND.SERVER).map((s) => s.name);
     expect(servers).toEqual(expect.arrayContaining(['GET /search', 'GET /cars/:id', 'GET /locations']));
     expect(servers.filter((n) => /health|metrics/.test(n))).toEqual([]);
+  });
+});
+
+describe('voyage serve on a Postgres server with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+  it('traces node-postgres queries as children of the request', async () => {
+    const receiver = await startOtlpReceiver();
+    const db = await createServerDatabase();
+    const proc = await startVoyage({
+      DATABASE_URL: db.url,
+      ...SECRETS,
+      MIGRATE_ON_START: 'true',
+      SHUTDOWN_DRAIN_DELAY: '0s',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    });
+    try {
+      await waitFor(`${proc.url}/health/ready`, 200, 120_000, proc);
+      const res = await fetch(`${proc.url}/locations`);
+      expect(res.status).toBe(200);
+      const spans = await receiver.waitForSpans((all) => all.some((s) => s.name === 'GET /locations'));
+      const server = spans.find((s) => s.name === 'GET /locations')!;
+      const queries = spans.filter((s) => s.parentSpanId === server.spanId && s.name.startsWith('pg.query'));
+      expect(queries.length, JSON.stringify(spans.map((s) => s.name))).toBeGreaterThan(0);
+      expect(queries[0]!.traceId).toBe(server.traceId);
+      expect(queries[0]!.attributes).toMatchObject({
+        'db.system.name': 'postgresql',
+        'server.address': new URL(db.url).hostname,
+      });
+    } finally {
+      await proc.stop();
+      await db.drop();
+      await receiver.close();
+    }
   });
 });
