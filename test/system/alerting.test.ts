@@ -19,7 +19,7 @@ describe('monitoring configuration checks (promtool, amtool)', () => {
   it('promtool accepts the Prometheus config and its rules', async () => {
     const res = await tool('promtool', ['check', 'config', path.join(PROMETHEUS_DIR, 'prometheus.yml')]);
     expect(res.code, res.stdout + res.stderr).toBe(0);
-    expect(res.stdout).toMatch(/SUCCESS: 3 rule files found/);
+    expect(res.stdout).toMatch(/SUCCESS: \d+ rule files found/);
     expect(res.stdout).not.toMatch(/FAILED/);
   });
 

@@ -20,9 +20,10 @@ import {
  * and every dashboard expression is evaluated through Prometheus's HTTP API.
  */
 
-// Panels whose series come from parts not running here, or from events a healthy run never has.
+// Panels that may be empty here: their series come from parts not running in this test, or from
+// events a short healthy run may not have.
 const NO_DATA_EXPECTED: Record<string, string> = {
-  'Voyage / Overview / Background jobs by queue and outcome': 'the only job runs hourly',
+  'Voyage / Overview / Background jobs by queue and outcome': 'the only job runs at minute 17 of each hour',
   'Voyage / Releases / Canary weight (release controller)': 'exported by the release controller',
   'Voyage / Releases / Running releases': 'exported by the release controller',
   'Voyage / Releases / Rollbacks': 'exported by the release controller',
@@ -263,7 +264,6 @@ describe('Prometheus with Voyage’s rules and dashboards, against a running Voy
       data: { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] };
     };
     const rules = res.data.groups.flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r })));
-    expect(rules.length).toBe(53);
     expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
 
     const files = (await readdir(path.join(ROOT, 'deploy/prometheus/rules'))).filter((f) =>
@@ -278,7 +278,9 @@ describe('Prometheus with Voyage’s rules and dashboards, against a running Voy
     ).flatMap((doc: { groups: { rules: { expr: string }[] }[] }) =>
       doc.groups.flatMap((g) => g.rules.map((r) => r.expr)),
     );
-    expect(exprs.length).toBe(53);
+    // Prometheus loaded every rule in the files, and each one evaluates on its own.
+    expect(rules.length).toBe(exprs.length);
+    expect(exprs.length).toBeGreaterThan(50);
     for (const expr of exprs) {
       const body = await query(expr);
       expect(body.warnings ?? [], expr).toEqual([]);
@@ -345,6 +347,6 @@ describe('Prometheus with Voyage’s rules and dashboards, against a running Voy
       }
     }
     expect(evaluated).toBeGreaterThan(40);
-    expect(empty.sort()).toEqual(Object.keys(NO_DATA_EXPECTED).sort());
+    expect(empty.filter((title) => !(title in NO_DATA_EXPECTED))).toEqual([]);
   });
 });
