@@ -1,18 +1,10 @@
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { VERSION } from '../../src/version.js';
-import { type Daemon, daemon, eventually } from './helpers/monitoring.js';
-import {
-  freePort,
-  ROOT,
-  startVoyage,
-  tempDir,
-  type VoyageProcess,
-  voyage,
-  waitFor,
-} from './helpers/processes.js';
+import { eventually, startHaproxyEdge, startNodeExporter, startPrometheus } from './helpers/monitoring.js';
+import { ROOT, startVoyage, tempDir, type VoyageProcess, voyage, waitFor } from './helpers/processes.js';
 
 /**
  * The real Prometheus (Debian's) with the repository's config and rules scrapes a real Voyage
@@ -56,9 +48,9 @@ function grafanaToPromQL(expr: string): string {
 describe('Prometheus with Voyage’s rules and dashboards, against a running Voyage under load', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
   let proc: VoyageProcess;
-  let haproxy: Daemon;
-  let nodeExporter: Daemon;
-  let prometheus: Daemon;
+  let haproxy: Awaited<ReturnType<typeof startHaproxyEdge>>;
+  let nodeExporter: Awaited<ReturnType<typeof startNodeExporter>>;
+  let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
   let promUrl: string;
   let edgeUrl: string;
   let load: { code: number; stdout: string; stderr: string };
@@ -84,69 +76,19 @@ describe('Prometheus with Voyage’s rules and dashboards, against a running Voy
       LOG_LEVEL: 'warn',
     });
 
-    // HAProxy as the edge, with its built-in Prometheus exporter on a stats frontend.
-    const [edgePort, statsPort, nodePort, promPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    edgeUrl = `http://127.0.0.1:${edgePort}`;
-    const haproxyConfig = path.join(work.dir, 'haproxy.cfg');
-    await writeFile(
-      haproxyConfig,
-      [
-        'defaults',
-        '  mode http',
-        '  timeout connect 2s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        'frontend public',
-        `  bind 127.0.0.1:${edgePort}`,
-        '  default_backend voyage',
-        'backend voyage',
-        `  server blue 127.0.0.1:${proc.port} weight 100`,
-        'frontend stats',
-        `  bind 127.0.0.1:${statsPort}`,
-        '  http-request use-service prometheus-exporter if { path /metrics }',
-        '',
-      ].join('\n'),
-    );
-    haproxy = daemon('haproxy', ['-f', haproxyConfig, '-db']);
-    nodeExporter = daemon('prometheus-node-exporter', [
-      `--web.listen-address=127.0.0.1:${nodePort}`,
-      '--collector.disable-defaults',
-      '--collector.filesystem',
-      '--collector.meminfo',
-      '--collector.cpu',
+    haproxy = await startHaproxyEdge(work.dir, proc.port);
+    edgeUrl = haproxy.url;
+    nodeExporter = await startNodeExporter();
+    prometheus = await startPrometheus(path.join(work.dir, 'prometheus'), [
+      {
+        file: 'all-blue.json',
+        address: `127.0.0.1:${proc.port}`,
+        labels: { slot: 'blue', version: VERSION },
+      },
+      { file: 'haproxy-edge.json', address: `127.0.0.1:${haproxy.statsPort}` },
+      { file: 'node-local.json', address: `127.0.0.1:${nodeExporter.port}` },
     ]);
-
-    // The repository's Prometheus config and rules, scraping and evaluating every second instead
-    // of every 15 s; targets written as a deployment would write them.
-    const promDir = path.join(work.dir, 'prometheus');
-    await mkdir(path.join(promDir, 'targets'), { recursive: true });
-    await cp(path.join(ROOT, 'deploy/prometheus/rules'), path.join(promDir, 'rules'), { recursive: true });
-    const config = YAML.parse(await readFile(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8'));
-    config.global = {
-      ...config.global,
-      scrape_interval: '1s',
-      scrape_timeout: '1s',
-      evaluation_interval: '1s',
-    };
-    delete config.alerting; // alert delivery has its own test
-    await writeFile(path.join(promDir, 'prometheus.yml'), YAML.stringify(config));
-    const targets = async (file: string, addr: string, labels: Record<string, string> = {}) =>
-      writeFile(path.join(promDir, 'targets', file), JSON.stringify([{ targets: [addr], labels }]));
-    await targets('all-blue.json', `127.0.0.1:${proc.port}`, { slot: 'blue', version: VERSION });
-    await targets('haproxy-edge.json', `127.0.0.1:${statsPort}`);
-    await targets('node-local.json', `127.0.0.1:${nodePort}`);
-
-    promUrl = `http://127.0.0.1:${promPort}`;
-    prometheus = daemon('prometheus', [
-      `--config.file=${path.join(promDir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(work.dir, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ]);
+    promUrl = prometheus.url;
 
     await waitFor(`${proc.url}/health/ready`, 200, 180_000, proc);
     await waitFor(`${edgeUrl}/health/ready`, 200, 30_000);
