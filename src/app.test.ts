@@ -162,6 +162,29 @@ describe('HTTP platform', () => {
     expect(all).not.toContain(user.accessToken);
     expect(all).not.toContain('a secret password');
   });
+
+  it("carries an incoming traceparent's trace id into error bodies and log lines, tracing off", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/cars/not-a-uuid',
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-check-1' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ requestId: 'trace-check-1', traceId });
+    const mine = lines.filter((l) => l.requestId === 'trace-check-1');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((l) => l.trace_id === traceId)).toBe(true);
+
+    const malformed = await t.app.inject({
+      method: 'GET',
+      url: '/cars/not-a-uuid',
+      headers: { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+    });
+    expect(malformed.json().error.traceId).toBeUndefined();
+    const none = await t.app.inject({ method: 'GET', url: '/cars/not-a-uuid' });
+    expect(none.json().error.traceId).toBeUndefined();
+  });
 });
 
 describe('rate limits', () => {
@@ -207,7 +230,13 @@ describe('readiness and faults', () => {
   it('is not ready while a migration is pending, nor once shutting down', async () => {
     const t = await createTestApp();
     try {
+      const metric = async () =>
+        /^voyage_migrations_pending (\d+)$/m.exec(
+          (await t.app.inject({ method: 'GET', url: '/metrics' })).body,
+        )?.[1];
+      expect(await metric()).toBe('0');
       await t.ctx.migrator.down();
+      expect(await metric()).toBe('1');
       const pending = await t.app.inject({ method: 'GET', url: '/health/ready' });
       expect(pending.statusCode).toBe(503);
       expect(pending.json()).toMatchObject({

@@ -64,6 +64,11 @@ describe('config', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL:/],
     [{ MIGRATE_ON_START: 'maybe' }, /^MIGRATE_ON_START: expected true or false/],
     [{ RATE_LIMIT_MAX: '-1' }, /^RATE_LIMIT_MAX:/],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+      /^OTEL_EXPORTER_OTLP_ENDPOINT: expected the base URL/,
+    ],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, /^OTEL_TRACES_SAMPLER_ARG: expected a ratio/],
   ])('names the variable in error %j', (env, pattern) => {
     const p = problems(env as Record<string, string>);
     expect(p.some((line) => pattern.test(line))).toBe(true);
@@ -112,5 +117,23 @@ describe('config', () => {
     expect(
       problems({ VOYAGE_FAULT_INJECTION: 'nope=1', VOYAGE_ALLOW_FAULT_INJECTION: 'true' }).join(),
     ).toMatch(/VOYAGE_FAULT_INJECTION/);
+  });
+
+  it('leaves tracing off without an OTLP endpoint, and derives the traces URL from one', () => {
+    expect(readConfig({}).config.tracing).toEqual({
+      tracesUrl: undefined,
+      serviceName: undefined,
+      sampleRatio: 1,
+    });
+    const { tracing } = readConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/',
+      OTEL_SERVICE_NAME: 'voyage-eu',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    }).config;
+    expect(tracing).toEqual({
+      tracesUrl: 'http://127.0.0.1:4318/v1/traces',
+      serviceName: 'voyage-eu',
+      sampleRatio: 0.25,
+    });
   });
 });

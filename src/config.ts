@@ -104,6 +104,21 @@ const envSchema = z.object({
   SEARCH_CACHE_TTL: duration('0s'),
   VOYAGE_FAULT_INJECTION: z.string().optional(),
   VOYAGE_ALLOW_FAULT_INJECTION: bool(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || /^https?:\/\/[^/]/.test(v),
+      'expected the base URL of an OTLP/HTTP receiver, e.g. http://127.0.0.1:4318',
+    ),
+  OTEL_SERVICE_NAME: z.string().optional(),
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .default('1')
+    .refine((v) => {
+      const n = Number(v);
+      return v.trim() !== '' && n >= 0 && n <= 1;
+    }, 'expected a ratio from 0 to 1'),
 });
 
 export interface FaultInjection {
@@ -139,6 +154,16 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
     }
   }
   return out;
+}
+
+/** OpenTelemetry tracing; off (and never loaded) unless an OTLP endpoint is configured. */
+export interface TracingConfig {
+  /** Where spans go, e.g. http://127.0.0.1:4318/v1/traces; undefined = tracing off. */
+  tracesUrl: string | undefined;
+  /** undefined: `voyage` for the all-in-one role, `voyage-<role>` for split roles. */
+  serviceName: string | undefined;
+  /** Share of new traces sampled; a sampled incoming `traceparent` is always followed. */
+  sampleRatio: number;
 }
 
 export type DatabaseTarget =
@@ -178,6 +203,7 @@ export interface Config {
   faultInjection: FaultInjection | undefined;
   /** Set when VOYAGE_FAULT_INJECTION was given but not allowed, so the process can say so. */
   faultInjectionRefused: boolean;
+  tracing: TracingConfig;
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
@@ -265,6 +291,13 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     searchCacheTtlMs: e.SEARCH_CACHE_TTL,
     faultInjection,
     faultInjectionRefused: !!e.VOYAGE_FAULT_INJECTION && !e.VOYAGE_ALLOW_FAULT_INJECTION,
+    tracing: {
+      tracesUrl: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+        : undefined,
+      serviceName: e.OTEL_SERVICE_NAME || undefined,
+      sampleRatio: Number(e.OTEL_TRACES_SAMPLER_ARG),
+    },
   };
   return {
     config,

@@ -104,6 +104,26 @@ export async function createContext(
   metrics.gauge('voyage_db_pool_max', 'Largest size the database pool may grow to', [], (g) => {
     g.set(config.databasePoolMax);
   });
+  metrics.gauge(
+    'voyage_migrations_pending',
+    'Migrations in the code that the database has not applied',
+    [],
+    async (g) => {
+      // An unreachable or slow database must not break or stall the scrape: keep the last value;
+      // the pool and readiness metrics tell that story.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), config.healthCheckTimeoutMs);
+      });
+      try {
+        g.set((await Promise.race([migrator.status(), timeout])).pending.length);
+      } catch (err) {
+        log.debug({ err }, 'voyage_migrations_pending: status unavailable');
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  );
 
   const accessTokens = createAccessTokens({
     secret: resolved.jwtAccessSecret,

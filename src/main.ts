@@ -1,23 +1,32 @@
-import { Command } from 'commander';
-import { ConfigError } from './config.js';
-import { commands } from './ops/commands/index.js';
+import { readConfig } from './config.js';
+import { startTracing } from './platform/observability/tracing.js';
 import { VERSION } from './version.js';
 
-/** The `voyage` CLI: serve | migrate | seed | users | smoke. */
-const program = new Command('voyage')
-  .description('Voyage — cars, stays, flights and trips, built to be operated.')
-  .version(VERSION)
-  .showHelpAfterError();
-
-for (const command of Object.values(commands)) command.register(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`voyage: ${(err as Error).message}\n`);
-  process.exit(1);
+/**
+ * The `voyage` CLI entry. Tracing instruments http, pg and undici as they load, so a `voyage serve`
+ * with an OTLP endpoint starts it first and only then imports the CLI (and with it everything
+ * else). Other commands, and a serve without an endpoint, load no tracing code at all.
+ */
+function roleFromArgv(argv: string[]): string {
+  const i = argv.findIndex((a) => a === '--role' || a.startsWith('--role='));
+  if (i < 0) return 'all';
+  const arg = argv[i]!;
+  return (arg.includes('=') ? arg.slice('--role='.length) : argv[i + 1]) || 'all';
 }
+
+if (process.argv[2] === 'serve') {
+  let tracing: ReturnType<typeof readConfig>['config']['tracing'] | undefined;
+  try {
+    tracing = readConfig().config.tracing;
+  } catch {
+    // The CLI reports configuration errors itself, naming the variables.
+  }
+  if (tracing?.tracesUrl) {
+    await startTracing(
+      { ...tracing, tracesUrl: tracing.tracesUrl },
+      { role: roleFromArgv(process.argv.slice(3)), version: VERSION },
+    );
+  }
+}
+
+await import('./cli.js');

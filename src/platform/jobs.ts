@@ -1,3 +1,4 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from './observability/logger.js';
@@ -54,6 +55,32 @@ async function retryOnDeadlock(fn: () => Promise<void>, attempts = 8): Promise<v
       await new Promise((r) => setTimeout(r, 50 * i + Math.random() * 100));
     }
   }
+}
+
+/**
+ * Where a job's payload carries its sender's trace context, so that the run continues the trace of
+ * the request that sent it. Handlers never see it.
+ */
+const TRACE_FIELD = '_trace';
+const tracer = trace.getTracer('voyage-jobs');
+
+function withTraceContext(data: unknown): unknown {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  if (!carrier.traceparent || typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return { ...data, [TRACE_FIELD]: carrier };
+}
+
+function splitTraceContext(data: unknown): { data: unknown; parent: ReturnType<typeof context.active> } {
+  if (typeof data !== 'object' || data === null || !(TRACE_FIELD in data)) {
+    return { data, parent: ROOT_CONTEXT };
+  }
+  const { [TRACE_FIELD]: carrier, ...rest } = data as Record<string, unknown>;
+  const parent =
+    typeof carrier === 'object' && carrier !== null
+      ? propagation.extract(ROOT_CONTEXT, carrier as Record<string, string>)
+      : ROOT_CONTEXT;
+  return { data: rest, parent };
 }
 
 export function createJobs(opts: JobsOptions) {
@@ -121,20 +148,37 @@ export function createJobs(opts: JobsOptions) {
               { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
               async (jobs) => {
                 for (const job of jobs) {
-                  const end = duration.startTimer({ queue: d.name });
-                  try {
-                    await d.handler(job.data as never, { id: job.id, name: job.name });
-                    outcomes.inc({ queue: d.name, outcome: 'completed' });
-                  } catch (err) {
-                    outcomes.inc({ queue: d.name, outcome: 'failed' });
-                    log.warn(
-                      { err, queue: d.name, jobId: job.id },
-                      'job failed; pg-boss retries it with backoff',
-                    );
-                    throw err;
-                  } finally {
-                    end();
-                  }
+                  const { data, parent } = splitTraceContext(job.data);
+                  const attributes = {
+                    'messaging.system': 'pg-boss',
+                    'messaging.operation.type': 'process',
+                    'messaging.destination.name': d.name,
+                    'messaging.message.id': job.id,
+                  };
+                  await tracer.startActiveSpan(
+                    `process ${d.name}`,
+                    { kind: SpanKind.CONSUMER, attributes },
+                    parent,
+                    async (span) => {
+                      const end = duration.startTimer({ queue: d.name });
+                      try {
+                        await d.handler(data as never, { id: job.id, name: job.name });
+                        outcomes.inc({ queue: d.name, outcome: 'completed' });
+                      } catch (err) {
+                        outcomes.inc({ queue: d.name, outcome: 'failed' });
+                        span.recordException(err as Error);
+                        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+                        log.warn(
+                          { err, queue: d.name, jobId: job.id },
+                          'job failed; pg-boss retries it with backoff',
+                        );
+                        throw err;
+                      } finally {
+                        end();
+                        span.end();
+                      }
+                    },
+                  );
                 }
               },
             );
@@ -146,8 +190,26 @@ export function createJobs(opts: JobsOptions) {
     },
 
     async send<N extends JobName>(name: N, data: JobCatalogue[N], options: PgBoss.SendOptions = {}) {
-      if (!boss) throw new Error('jobs are not started');
-      return boss.send(name, data as object, options);
+      const b = boss;
+      if (!b) throw new Error('jobs are not started');
+      const attributes = {
+        'messaging.system': 'pg-boss',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': name,
+      };
+      return tracer.startActiveSpan(`send ${name}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+        try {
+          const id = await b.send(name, withTraceContext(data) as object, options);
+          if (id) span.setAttribute('messaging.message.id', id);
+          return id;
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      });
     },
 
     /** Jobs whose retries ran out, newest first. */

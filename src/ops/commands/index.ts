@@ -1,3 +1,4 @@
+import { loadCommand } from './load.js';
 import { migrateCommand } from './migrate.js';
 import { releaseCommand } from './release.js';
 import { seedCommand } from './seed.js';
@@ -14,4 +15,5 @@ export const commands = {
   users: usersCommand,
   smoke: smokeCommand,
   release: releaseCommand,
+  load: loadCommand,
 } satisfies Record<string, CommandModule>;

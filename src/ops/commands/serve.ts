@@ -3,6 +3,7 @@ import { buildApp } from '../../app.js';
 import { type Config, readConfig } from '../../config.js';
 import { createContext } from '../../context.js';
 import { createServices, defineJobs, MODULE_NAMES, type ModuleName } from '../../modules/index.js';
+import { activeTracing } from '../../platform/observability/tracing.js';
 import { listenWithGrace, publicUrl } from '../../server.js';
 import { DEMO_USER } from '../demo-data.js';
 import { seedDemoIfEmpty } from '../seed.js';
@@ -65,10 +66,21 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
 
   const modules = opts.role === 'worker' ? [] : opts.modules;
   const app = await buildApp(ctx, { services, ...(modules ? { modules } : {}) });
-  const address = await listenWithGrace(app, ctx);
+  // Spans still buffered are flushed on the way out.
+  const address = await listenWithGrace(app, ctx, async () => {
+    await activeTracing()
+      ?.shutdown()
+      .catch((err) => log.warn({ err }, 'flushing traces failed'));
+  });
   const url = publicUrl(address);
   log.info(
-    { url, role: opts.role, modules: modules ?? MODULE_NAMES, database: config.database.kind },
+    {
+      url,
+      role: opts.role,
+      modules: modules ?? MODULE_NAMES,
+      database: config.database.kind,
+      tracing: activeTracing() ? config.tracing.tracesUrl : 'off',
+    },
     'voyage listening',
   );
   if (opts.role !== 'all') {

@@ -1,11 +1,20 @@
+import { trace } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Health } from '../observability/health.js';
 import type { Metrics } from '../observability/metrics.js';
+import { activeTraceIds, traceIdFromTraceparent } from '../observability/trace-context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The W3C trace this request belongs to: its span's, or an incoming `traceparent`'s. */
+    traceId?: string;
+  }
+}
 
 /**
- * Request ids echoed, RED metrics labelled by route template (never the raw URL), one access log
- * line per request, and the health and metrics endpoints.
+ * Request ids echoed, trace ids attached, RED metrics labelled by route template (never the raw
+ * URL), one access log line per request, and the health and metrics endpoints.
  */
 export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
   async (app: FastifyInstance, { metrics, health }) => {
@@ -13,6 +22,23 @@ export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
 
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
+      const span = trace.getActiveSpan();
+      const route = request.routeOptions.url;
+      if (span && route) {
+        span.updateName(`${request.method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      const traced = activeTraceIds();
+      if (traced) {
+        request.traceId = traced.trace_id; // the logger's mixin adds it to every line
+      } else {
+        // Tracing off: still correlate with the caller's trace when it sent one.
+        const traceId = traceIdFromTraceparent(request.headers.traceparent);
+        if (traceId) {
+          request.traceId = traceId;
+          request.log = request.log.child({ trace_id: traceId });
+        }
+      }
     });
 
     // While draining, ask clients not to reuse the connection, so that close is not held up by

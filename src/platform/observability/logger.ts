@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { activeTraceIds } from './trace-context.js';
 
 export type { Logger };
 
@@ -29,6 +30,8 @@ export function loggerOptions(level: string, base: Record<string, unknown> = {})
     messageKey: 'msg',
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // Lines written while a span is active (a request, a query, a job) carry its trace id.
+    mixin: () => activeTraceIds() ?? {},
   };
 }
 
