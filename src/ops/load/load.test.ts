@@ -50,7 +50,10 @@ describe('voyage load against a healthy Voyage', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('users.email', 'like', 'load+%')
       .executeTakeFirstOrThrow();
-    expect(Number(created.n)).toBe(steps.book!['201']);
+    // Every 201 counted is a booking; a request cut off when the run stops (one per connection at
+    // most) may still have committed.
+    expect(Number(created.n)).toBeGreaterThanOrEqual(steps.book!['201']!);
+    expect(Number(created.n)).toBeLessThanOrEqual(steps.book!['201']! + 2);
   });
 
   it('reports percentiles in order and passes the release policy’s SLO', () => {
