@@ -66,7 +66,10 @@ export async function createContext(
       applicationName: `voyage-${role}`,
     }));
   const db = createKysely<DB>(database.pool);
-  const migrator = createMigrator(database.pool, migrations);
+  const migrator = createMigrator(database.pool, migrations, {
+    ...config.migrations,
+    onRetry: (e) => log.warn(e, 'migration hit the lock timeout; retrying after a pause'),
+  });
 
   let redis: Redis | undefined;
   if (config.redisUrl) {
