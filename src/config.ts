@@ -317,5 +317,10 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
   };
 }
 
+/** The environment to hand child processes (pg_dump, pgBackRest, initdb): PATH, HOME, locale. */
+export function childEnvironment(extra: Env = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
+
 /** The variables the config schema knows, for docs and deployment-manifest checks. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

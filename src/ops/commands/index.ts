@@ -1,3 +1,4 @@
+import { backupCommand } from './backup.js';
 import { migrateCommand } from './migrate.js';
 import { releaseCommand } from './release.js';
 import { seedCommand } from './seed.js';
@@ -14,4 +15,5 @@ export const commands = {
   users: usersCommand,
   smoke: smokeCommand,
   release: releaseCommand,
+  backup: backupCommand,
 } satisfies Record<string, CommandModule>;
