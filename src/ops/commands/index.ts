@@ -1,4 +1,5 @@
 import { backupCommand } from './backup.js';
+import { drCommand } from './dr.js';
 import { migrateCommand } from './migrate.js';
 import { releaseCommand } from './release.js';
 import { seedCommand } from './seed.js';
@@ -16,4 +17,5 @@ export const commands = {
   smoke: smokeCommand,
   release: releaseCommand,
   backup: backupCommand,
+  dr: drCommand,
 } satisfies Record<string, CommandModule>;
