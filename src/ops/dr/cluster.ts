@@ -62,8 +62,20 @@ export async function createDrillCluster(opts: {
   archiveTimeoutSeconds: number;
   keep?: boolean;
 }): Promise<DrillCluster> {
-  const asRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'voyage-dr-'));
+  try {
+    return await setUp(dir, opts);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function setUp(
+  dir: string,
+  opts: { binDir: string; archiveTimeoutSeconds: number; keep?: boolean },
+): Promise<DrillCluster> {
+  const asRoot = process.getuid?.() === 0;
   const owner = asRoot
     ? await exec('id', ['-u', 'postgres']).then((r) => Number(r.stdout.trim()))
     : undefined;
