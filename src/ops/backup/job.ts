@@ -14,7 +14,6 @@ declare module '../../platform/jobs.js' {
  */
 export function defineBackupJob(ctx: AppContext) {
   const schedule = ctx.config.backup.schedule;
-  if (!schedule) return;
   const live =
     ctx.database.pglite !== undefined
       ? () => ({ pglite: ctx.database.pglite!, pool: ctx.database.pool })
@@ -22,12 +21,17 @@ export function defineBackupJob(ctx: AppContext) {
   const backups = backupsFor(ctx.config, ctx.clock, engineFor(ctx.config, live), ctx.backupStore);
   ctx.jobs.define({
     name: 'ops.backup',
-    cron: schedule,
+    // Without a cron the job is still declared, so that a schedule left from earlier is removed.
+    ...(schedule ? { cron: schedule } : {}),
     retryLimit: 2,
     retryDelaySeconds: 300,
     expireInSeconds: 6 * 3600,
     concurrency: 1,
     handler: async () => {
+      if (!schedule) {
+        ctx.log.info('backup job skipped: BACKUP_SCHEDULE=off');
+        return;
+      }
       const manifest = await backups.create({ kind: 'scheduled' });
       ctx.log.info(
         { id: manifest.id, sizeBytes: manifest.sizeBytes, ms: manifest.durationMs },
