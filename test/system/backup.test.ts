@@ -143,21 +143,24 @@ describe('the scheduled backup in a split deployment', () => {
     expect((await voyage(['migrate', 'up'], env)).code).toBe(0);
     const worker = await startVoyage(env, ['--role', 'worker']);
     procs.push(worker);
+    // One at a time: two processes installing pg-boss's schema at once can deadlock.
+    await waitFor(`${worker.url}/health/ready`, 200, 60_000, worker);
     const api = await startVoyage({ ...env, BACKUP_SCHEDULE: 'off' }, ['--role', 'api']);
     procs.push(api);
     await waitFor(`${api.url}/health/ready`, 200, 60_000, api);
     const before = await (await fetch(`${api.url}/metrics`)).text();
-    expect(before).toContain('voyage_backup_last_success_timestamp_seconds 0');
+    expect(before).toMatch(/^voyage_backup_last_success_timestamp_seconds 0$/m);
+    expect(before).toMatch(/^voyage_backup_verified 0$/m);
 
     const deadline = Date.now() + 150_000;
     let metrics = '';
     while (Date.now() < deadline) {
       metrics = await (await fetch(`${api.url}/metrics`)).text();
-      if (metrics.includes('voyage_backup_verified 1')) break;
+      if (/^voyage_backup_verified 1$/m.test(metrics)) break;
       await sleep(2000);
     }
-    expect(metrics, worker.output()).toContain('voyage_backup_verified 1');
-    const last = Number(/voyage_backup_last_success_timestamp_seconds (\S+)/.exec(metrics)![1]);
+    expect(metrics, worker.output()).toMatch(/^voyage_backup_verified 1$/m);
+    const last = Number(/^voyage_backup_last_success_timestamp_seconds (\S+)$/m.exec(metrics)![1]);
     expect(Date.now() / 1000 - last).toBeLessThan(180);
     expect(metrics).toMatch(/voyage_backup_duration_seconds\{step="verify"\} [\d.]+/);
     const list = JSON.parse((await voyage(['backup', 'list', '--json'], env)).stdout);

@@ -33,9 +33,9 @@ describe('the scheduled backup job', () => {
     expect(backup!.manifest.kind).toBe('scheduled');
     expect(backup!.verification?.ok).toBe(true);
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toContain('voyage_backup_verified 1');
+    expect(metrics.body).toMatch(/^voyage_backup_verified 1$/m);
     expect(metrics.body).toContain(
-      `voyage_backup_last_success_timestamp_seconds ${new Date(backup!.manifest.createdAt).getTime() / 1000}`,
+      `\nvoyage_backup_last_success_timestamp_seconds ${new Date(backup!.manifest.createdAt).getTime() / 1000}\n`,
     );
   });
 });

@@ -79,7 +79,7 @@ export function compareDigests(expected: TableDigest[], actual: TableDigest[]): 
 }
 
 /**
- * amcheck's bt_index_check (with heapallindexed) on every valid btree index. The extension is
+ * amcheck's bt_index_check (with heapallindexed) on every valid btree index, catalogs included. The extension is
  * created inside a transaction that is rolled back, so checking leaves the database as it was.
  */
 export async function checkIndexes(
@@ -95,7 +95,9 @@ export async function checkIndexes(
          JOIN pg_class c ON c.oid = i.indexrelid
          JOIN pg_am am ON am.oid = c.relam
          JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE am.amname = 'btree' AND i.indisvalid AND i.indisready AND c.relpersistence <> 't'
+        -- relkind 'i': a partitioned table's index has nothing to check; its partitions' indexes do.
+        WHERE am.amname = 'btree' AND c.relkind = 'i' AND i.indisvalid AND i.indisready
+          AND c.relpersistence <> 't'
         ORDER BY 2`,
     );
     const failures: IndexCheck['failures'] = [];
