@@ -70,16 +70,19 @@ export function postgresEngine(opts: PostgresEngineOptions): BackupEngine {
       child.stderr.on('data', (d) => {
         err += d;
       });
+      // psql would commit whatever arrived before an end of input: on failure, make it roll back.
+      const fail = (error: Error) => {
+        script.end(`\nDO $abort$ BEGIN RAISE EXCEPTION 'pg_restore failed'; END $abort$;\n`);
+        reject(error);
+      };
       child.stdout.pipe(script, { end: false });
-      child.on('error', reject);
+      child.on('error', fail);
       child.on('close', (code) => {
         if (code === 0) {
           script.end();
           resolve();
-        } else {
-          // psql would commit whatever arrived before an end of input: make it roll back instead.
-          script.end(`\nDO $abort$ BEGIN RAISE EXCEPTION 'pg_restore failed'; END $abort$;\n`);
-          reject(new Error(`pg_restore failed (${code}), nothing was changed: ${tail(err)}`));
+        } else if (code !== null) {
+          fail(new Error(`pg_restore failed (${code}), nothing was changed: ${tail(err)}`));
         }
       });
     });
