@@ -136,4 +136,38 @@ describe('config', () => {
       sampleRatio: 0.25,
     });
   });
+
+  it('reads migration and backup settings, with safe defaults', () => {
+    const { config } = readConfig({ DATA_DIR: '/srv/voyage' });
+    expect(config.migrations).toEqual({
+      lockTimeoutMs: 1000,
+      statementTimeoutMs: 15 * 60_000,
+      lockRetries: 5,
+    });
+    expect(config.backup).toEqual({
+      dir: '/srv/voyage/backups',
+      schedule: '0 3 * * *',
+      verify: true,
+      keep: { daily: 7, weekly: 4, monthly: 12 },
+      scratchUrl: undefined,
+      pgBinDir: undefined,
+    });
+    const custom = readConfig({
+      BACKUP_DIR: '/backups',
+      BACKUP_SCHEDULE: 'off',
+      BACKUP_KEEP_MONTHLY: '24',
+      MIGRATION_LOCK_TIMEOUT: '250ms',
+    }).config;
+    expect(custom.backup).toMatchObject({ dir: '/backups', schedule: undefined, keep: { monthly: 24 } });
+    expect(custom.migrations.lockTimeoutMs).toBe(250);
+    expect(problems({ BACKUP_SCHEDULE: 'daily' }).join()).toMatch(
+      /^BACKUP_SCHEDULE: expected a cron expression/,
+    );
+    expect(problems({ BACKUP_SCRATCH_URL: 'mysql://x' }).join()).toMatch(
+      /^BACKUP_SCRATCH_URL: expected postgres/,
+    );
+    expect(problems({ MIGRATION_LOCK_RETRIES: '-1' }).join()).toMatch(
+      /^MIGRATION_LOCK_RETRIES: expected an integer/,
+    );
+  });
 });

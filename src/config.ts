@@ -119,6 +119,26 @@ const envSchema = z.object({
       const n = Number(v);
       return v.trim() !== '' && n >= 0 && n <= 1;
     }, 'expected a ratio from 0 to 1'),
+  MIGRATION_LOCK_TIMEOUT: duration('1s'),
+  MIGRATION_STATEMENT_TIMEOUT: duration('15m'),
+  MIGRATION_LOCK_RETRIES: int(5, 0, 100),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_SCHEDULE: z
+    .string()
+    .default('0 3 * * *')
+    .refine(
+      (v) => v === 'off' || /^(\S+\s+){4}\S+$/.test(v.trim()),
+      'expected a cron expression with five fields (e.g. "0 3 * * *") or "off"',
+    ),
+  BACKUP_VERIFY: bool(true),
+  BACKUP_KEEP_DAILY: int(7, 0, 1000),
+  BACKUP_KEEP_WEEKLY: int(4, 0, 1000),
+  BACKUP_KEEP_MONTHLY: int(12, 0, 1000),
+  BACKUP_SCRATCH_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected postgres://…'),
+  BACKUP_PG_BIN_DIR: z.string().min(1).optional(),
 });
 
 export interface FaultInjection {
@@ -204,6 +224,18 @@ export interface Config {
   /** Set when VOYAGE_FAULT_INJECTION was given but not allowed, so the process can say so. */
   faultInjectionRefused: boolean;
   tracing: TracingConfig;
+  migrations: { lockTimeoutMs: number; statementTimeoutMs: number; lockRetries: number };
+  backup: {
+    dir: string;
+    /** Cron expression for the worker's scheduled backup; undefined when off. */
+    schedule: string | undefined;
+    verify: boolean;
+    keep: { daily: number; weekly: number; monthly: number };
+    /** A Postgres server where verify may create scratch databases; default the DATABASE_URL server. */
+    scratchUrl: string | undefined;
+    /** Where pg_dump, pg_restore and psql live; default a match for the server's major version. */
+    pgBinDir: string | undefined;
+  };
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
@@ -298,11 +330,29 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       serviceName: e.OTEL_SERVICE_NAME || undefined,
       sampleRatio: Number(e.OTEL_TRACES_SAMPLER_ARG),
     },
+    migrations: {
+      lockTimeoutMs: e.MIGRATION_LOCK_TIMEOUT,
+      statementTimeoutMs: e.MIGRATION_STATEMENT_TIMEOUT,
+      lockRetries: e.MIGRATION_LOCK_RETRIES,
+    },
+    backup: {
+      dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')),
+      schedule: e.BACKUP_SCHEDULE === 'off' ? undefined : e.BACKUP_SCHEDULE.trim(),
+      verify: e.BACKUP_VERIFY ?? true,
+      keep: { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY, monthly: e.BACKUP_KEEP_MONTHLY },
+      scratchUrl: e.BACKUP_SCRATCH_URL || undefined,
+      pgBinDir: e.BACKUP_PG_BIN_DIR ? path.resolve(e.BACKUP_PG_BIN_DIR) : undefined,
+    },
   };
   return {
     config,
     secrets: { jwtAccessSecret: e.JWT_ACCESS_SECRET, jwtRefreshSecret: e.JWT_REFRESH_SECRET },
   };
+}
+
+/** The environment to hand child processes (pg_dump, pgBackRest, initdb): PATH, HOME, locale. */
+export function childEnvironment(extra: Env = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 /** The variables the config schema knows, for docs and deployment-manifest checks. */

@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { migrations } from '../migrations/index.js';
 import type { Config, Secrets } from './config.js';
 import type { DB, Db } from './database.js';
+import { registerBackupMetrics } from './platform/backup/metrics.js';
+import { type BackupStore, fileBackupStore } from './platform/backup/store.js';
 import { type Cache, memoryCache, redisCache } from './platform/cache.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import { createKysely } from './platform/db/kysely.js';
@@ -33,6 +35,8 @@ export interface AppContext {
   accessTokens: AccessTokens;
   /** Background jobs; started by the roles that need them (see ops/commands/serve.ts). */
   jobs: Jobs;
+  /** Where backups are kept (BACKUP_DIR); the backup gauges read it at scrape time. */
+  backupStore: BackupStore;
   role: string;
   close(): Promise<void>;
 }
@@ -66,7 +70,10 @@ export async function createContext(
       applicationName: `voyage-${role}`,
     }));
   const db = createKysely<DB>(database.pool);
-  const migrator = createMigrator(database.pool, migrations);
+  const migrator = createMigrator(database.pool, migrations, {
+    ...config.migrations,
+    onRetry: (e) => log.warn(e, 'migration hit the lock timeout; retrying after a pause'),
+  });
 
   let redis: Redis | undefined;
   if (config.redisUrl) {
@@ -101,6 +108,8 @@ export async function createContext(
     g.set({ state: 'idle' }, database.pool.idleCount);
     g.set({ state: 'waiting' }, database.pool.waitingCount);
   });
+  const backupStore = fileBackupStore(config.backup.dir);
+  registerBackupMetrics(metrics, backupStore);
   metrics.gauge('voyage_db_pool_max', 'Largest size the database pool may grow to', [], (g) => {
     g.set(config.databasePoolMax);
   });
@@ -146,6 +155,7 @@ export async function createContext(
     clock,
     accessTokens,
     jobs,
+    backupStore,
     role,
     async close() {
       await jobs.stop().catch((err) => log.warn({ err }, 'stopping jobs failed'));

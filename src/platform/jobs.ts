@@ -183,7 +183,9 @@ export function createJobs(opts: JobsOptions) {
               },
             );
           }
+          // A schedule is stored in the database: one taken out of the config must be removed there.
           if (d.cron) await boss.schedule(d.name, d.cron, {}, d.tz ? { tz: d.tz } : {});
+          else await boss.unschedule(d.name);
         }
       }
       started = true;

@@ -1,3 +1,5 @@
+import { backupCommand } from './backup.js';
+import { drCommand } from './dr.js';
 import { loadCommand } from './load.js';
 import { migrateCommand } from './migrate.js';
 import { releaseCommand } from './release.js';
@@ -16,4 +18,6 @@ export const commands = {
   smoke: smokeCommand,
   release: releaseCommand,
   load: loadCommand,
+  backup: backupCommand,
+  dr: drCommand,
 } satisfies Record<string, CommandModule>;

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { migrations } from '../../../migrations/index.js';
+import { lintMigrations } from '../../platform/db/migration-lint.js';
 import { withContext } from '../context.js';
 import { createOutput, table } from '../output.js';
 import type { CommandModule } from './types.js';
@@ -42,6 +44,30 @@ export const migrateCommand: CommandModule = {
             reverted,
           });
         });
+      });
+
+    migrate
+      .command('lint')
+      .description(
+        'Flag unsafe operations in migrations (locks, rewrites, breaking the running release); exits 1 on findings',
+      )
+      .option('--json', 'machine-readable output')
+      .action(async (o: { json?: boolean }) => {
+        const out = createOutput(!!o.json);
+        const findings = await lintMigrations(migrations);
+        const count = Object.keys(migrations).length;
+        const human = findings.length
+          ? [
+              ...findings.map(
+                (f) =>
+                  `${f.migration}:${f.line}  ${f.rule}\n  ${f.statement ? `${f.statement}\n  ` : ''}→ ${f.message}`,
+              ),
+              '',
+              `${findings.length} finding(s) in ${count} migration(s). Fix them, or allow a rule in the migration with a written reason: lint: { allow: { 'rule': 'why' } }.`,
+            ].join('\n')
+          : `${count} migration(s) checked: no unsafe operations.`;
+        out.result(human, { ok: findings.length === 0, migrations: count, findings });
+        if (findings.length) process.exitCode = 1;
       });
 
     migrate

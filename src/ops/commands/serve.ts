@@ -5,6 +5,7 @@ import { createContext } from '../../context.js';
 import { createServices, defineJobs, MODULE_NAMES, type ModuleName } from '../../modules/index.js';
 import { activeTracing } from '../../platform/observability/tracing.js';
 import { listenWithGrace, publicUrl } from '../../server.js';
+import { defineBackupJob } from '../backup/job.js';
 import { DEMO_USER } from '../demo-data.js';
 import { seedDemoIfEmpty } from '../seed.js';
 import type { CommandModule } from './types.js';
@@ -61,6 +62,7 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
   }
   const services = createServices(ctx);
   defineJobs(ctx, services);
+  defineBackupJob(ctx);
   await ctx.jobs.start();
   ctx.health.register('jobs', async () => ctx.jobs.boss !== undefined);
 

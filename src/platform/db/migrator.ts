@@ -11,6 +11,8 @@ export interface Migration {
   down: string;
   /** false for statements that cannot run inside a transaction (CREATE INDEX CONCURRENTLY). */
   transactional?: boolean;
+  /** Lint overrides: each names a rule and says in writing why this migration may break it. */
+  lint?: { allow?: Readonly<Record<string, string>> };
 }
 
 export type MigrationIndex = Readonly<Record<string, Migration>>;
@@ -35,11 +37,33 @@ export interface MigrationStatus {
 }
 
 export interface MigratorOptions {
+  /** How long one statement may wait for a lock before the attempt is abandoned; default 1 s. */
   lockTimeoutMs?: number;
+  /** Per statement; 0 = no limit. */
   statementTimeoutMs?: number;
+  /** Further attempts after a lock timeout; default 5. */
+  lockRetries?: number;
+  /** First wait before a retry, doubled each time (with jitter); default 500 ms. */
+  lockRetryDelayMs?: number;
   onProgress?: (event: { action: 'up' | 'down'; name: string; ms: number }) => void;
   /** How long to wait for another runner's lock; default 15 minutes. */
   lockWaitMs?: number;
+  onRetry?: (event: { name: string; attempt: number; delayMs: number; error: string }) => void;
+}
+
+/** SQLSTATE 55P03: lock_not_available, what lock_timeout raises. */
+export const LOCK_TIMEOUT = '55P03';
+
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly migration: string,
+    readonly attempts: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'MigrationError';
+  }
 }
 
 const LOCK_KEY = 727_001; // pg_advisory_lock key reserved for migrations
@@ -53,6 +77,8 @@ export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: Mi
   const names = Object.keys(index);
   const lockTimeout = options.lockTimeoutMs ?? 1000;
   const statementTimeout = options.statementTimeoutMs ?? 0;
+  const lockRetries = options.lockRetries ?? 5;
+  const retryDelay = options.lockRetryDelayMs ?? 500;
 
   async function ensureTable(client: pg.PoolClient | pg.Pool) {
     await client.query(
@@ -115,9 +141,8 @@ export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: Mi
     }
   }
 
-  async function run(client: pg.PoolClient, name: string, direction: 'up' | 'down') {
+  async function attempt(client: pg.PoolClient, name: string, direction: 'up' | 'down') {
     const migration = index[name]!;
-    const started = Date.now();
     const sql = direction === 'up' ? migration.up : migration.down;
     const record =
       direction === 'up'
@@ -128,20 +153,65 @@ export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: Mi
         : { text: `DELETE FROM ${TABLE} WHERE name = $1`, values: [name] };
     if (migration.transactional === false) {
       await client.query(`SET lock_timeout = ${lockTimeout}`);
-      await client.query(sql);
-      await client.query(record.text, record.values);
-      await client.query('RESET lock_timeout');
-    } else {
-      await client.query('BEGIN');
+      await client.query(`SET statement_timeout = ${statementTimeout}`);
       try {
-        await client.query(`SET LOCAL lock_timeout = ${lockTimeout}`);
-        await client.query(`SET LOCAL statement_timeout = ${statementTimeout}`);
         await client.query(sql);
         await client.query(record.text, record.values);
-        await client.query('COMMIT');
+      } finally {
+        await client.query('RESET lock_timeout; RESET statement_timeout');
+      }
+      return;
+    }
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL lock_timeout = ${lockTimeout}`);
+      await client.query(`SET LOCAL statement_timeout = ${statementTimeout}`);
+      await client.query(sql);
+      await client.query(record.text, record.values);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /**
+   * A migration that waits for a lock makes every later query on that table queue behind it, so it
+   * gives up after lock_timeout, lets the queue drain, and tries again with a growing pause.
+   * A transactional attempt rolls back whole; a non-transactional one may have done part of its
+   * work (an INVALID index), so it is never retried blindly.
+   */
+  async function run(client: pg.PoolClient, name: string, direction: 'up' | 'down') {
+    const migration = index[name]!;
+    const started = Date.now();
+    for (let n = 1; ; n++) {
+      try {
+        await attempt(client, name, direction);
+        break;
       } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
+        const code = (err as { code?: string }).code;
+        const message = (err as Error).message;
+        const retryable = code === LOCK_TIMEOUT && migration.transactional !== false;
+        if (retryable && n <= lockRetries) {
+          const delayMs = Math.round(retryDelay * 2 ** (n - 1) * (0.75 + Math.random() / 2));
+          options.onRetry?.({ name, attempt: n, delayMs, error: message });
+          await sleep(delayMs);
+          continue;
+        }
+        const why =
+          code === LOCK_TIMEOUT
+            ? `could not take its locks within ${lockTimeout} ms (${n} attempt${n > 1 ? 's' : ''}); another session holds a conflicting lock`
+            : code === '57014'
+              ? `exceeded the statement timeout of ${statementTimeout} ms`
+              : 'failed';
+        const partial =
+          migration.transactional === false ? ' It is not transactional: check for partial work.' : '';
+        throw new MigrationError(
+          `Migration ${name} (${direction}) ${why}: ${message}.${partial} See docs/runbooks/failed-migration.md`,
+          name,
+          n,
+          code,
+        );
       }
     }
     const ms = Date.now() - started;
@@ -184,6 +254,11 @@ export function createMigrator(pool: pg.Pool, index: MigrationIndex, options: Mi
         const todo = opts.to
           ? applied.filter((n) => names.indexOf(n) > names.indexOf(opts.to!))
           : applied.slice(0, opts.steps ?? 1);
+        // A changed file's down may not undo what its old up did.
+        const changed = todo.filter((n) => status.drifted.includes(n));
+        if (changed.length > 0) {
+          throw new Error(`Cannot revert migrations changed since they ran: ${changed.join(', ')}`);
+        }
         for (const name of todo) await run(client, name, 'down');
         return todo;
       });
