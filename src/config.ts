@@ -65,6 +65,12 @@ const secret = z
   .refine((v) => v === undefined || v === '' || v.length >= 32, 'must be at least 32 characters long')
   .transform((v) => (v === '' ? undefined : v));
 
+const httpUrl = z
+  .string()
+  .optional()
+  .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), 'expected an http:// or https:// URL')
+  .transform((v) => v || undefined);
+
 const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -104,6 +110,17 @@ const envSchema = z.object({
   SEARCH_CACHE_TTL: duration('0s'),
   VOYAGE_FAULT_INJECTION: z.string().optional(),
   VOYAGE_ALLOW_FAULT_INJECTION: bool(false),
+  GATEWAY_UPSTREAMS: z.string().optional(),
+  GATEWAY_UPSTREAM_TIMEOUT: duration('30s'),
+  GATEWAY_CONNECT_TIMEOUT: duration('2s'),
+  RELEASE_STATE_DIR: z.string().optional(),
+  RELEASE_POLICY_FILE: z.string().optional(),
+  RELEASE_EDGE_HOST: z.string().min(1).default('0.0.0.0'),
+  RELEASE_EDGE_PORT: int(8080, 1, 65535),
+  RELEASE_REPLICAS: int(2, 1, 8),
+  RELEASE_PROCESS_MANAGER: z.enum(['supervisor', 'systemd']).default('supervisor'),
+  RELEASE_WEBHOOK_URL: httpUrl,
+  PROMETHEUS_URL: httpUrl,
 });
 
 export interface FaultInjection {
@@ -136,6 +153,53 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
       out.paths = value.split('|').filter(Boolean);
     } else {
       return `unknown key "${key}"; expected error_rate, latency_ms or paths`;
+    }
+  }
+  return out;
+}
+
+/** Upstreams of the gateway: a default (`*`) and per-module overrides, each with replicas. */
+export interface GatewayUpstreams {
+  default: string[] | undefined;
+  modules: Record<string, string[]>;
+}
+
+/** "*=http://api:3000,identity=http://a:3000|http://b:3000" — origins only, no paths. */
+export function parseGatewayUpstreams(spec: string): GatewayUpstreams | string {
+  const out: GatewayUpstreams = { default: undefined, modules: {} };
+  const entries = spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return 'expected at least one entry like *=http://api:3000';
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const name = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (name !== '*' && !/^[a-z][a-z0-9-]*$/.test(name))
+      return `"${entry}": expected name=url, where name is * or a module name`;
+    const urls: string[] = [];
+    for (const raw of entry
+      .slice(eq + 1)
+      .split('|')
+      .map((u) => u.trim())
+      .filter(Boolean)) {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        return `"${raw}" is not a URL`;
+      }
+      if (!/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.search)
+        return `"${raw}": expected an http(s) origin such as http://api:3000, without a path`;
+      urls.push(url.origin);
+    }
+    if (urls.length === 0) return `"${entry}": no upstream URL`;
+    if (name === '*') {
+      if (out.default) return 'the default upstream (*) is given twice';
+      out.default = urls;
+    } else {
+      if (out.modules[name]) return `upstream "${name}" is given twice`;
+      out.modules[name] = urls;
     }
   }
   return out;
@@ -178,6 +242,21 @@ export interface Config {
   faultInjection: FaultInjection | undefined;
   /** Set when VOYAGE_FAULT_INJECTION was given but not allowed, so the process can say so. */
   faultInjectionRefused: boolean;
+  gateway: {
+    upstreams: GatewayUpstreams | undefined;
+    upstreamTimeoutMs: number;
+    connectTimeoutMs: number;
+  };
+  release: {
+    stateDir: string;
+    policyFile: string | undefined;
+    edgeHost: string;
+    edgePort: number;
+    replicas: number;
+    processManager: 'supervisor' | 'systemd';
+    webhookUrl: string | undefined;
+    prometheusUrl: string | undefined;
+  };
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
@@ -227,6 +306,12 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     if (typeof parsed === 'string') throw new ConfigError([`VOYAGE_FAULT_INJECTION: ${parsed}`]);
     faultInjection = parsed;
   }
+  let upstreams: GatewayUpstreams | undefined;
+  if (e.GATEWAY_UPSTREAMS?.trim()) {
+    const parsed = parseGatewayUpstreams(e.GATEWAY_UPSTREAMS);
+    if (typeof parsed === 'string') throw new ConfigError([`GATEWAY_UPSTREAMS: ${parsed}`]);
+    upstreams = parsed;
+  }
   const corsRaw = e.CORS_ORIGINS.trim();
   const config: Config = {
     port: e.PORT,
@@ -265,6 +350,21 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     searchCacheTtlMs: e.SEARCH_CACHE_TTL,
     faultInjection,
     faultInjectionRefused: !!e.VOYAGE_FAULT_INJECTION && !e.VOYAGE_ALLOW_FAULT_INJECTION,
+    gateway: {
+      upstreams,
+      upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT,
+      connectTimeoutMs: e.GATEWAY_CONNECT_TIMEOUT,
+    },
+    release: {
+      stateDir: path.resolve(e.RELEASE_STATE_DIR ?? path.join(e.DATA_DIR, 'release')),
+      policyFile: e.RELEASE_POLICY_FILE ? path.resolve(e.RELEASE_POLICY_FILE) : undefined,
+      edgeHost: e.RELEASE_EDGE_HOST,
+      edgePort: e.RELEASE_EDGE_PORT,
+      replicas: e.RELEASE_REPLICAS,
+      processManager: e.RELEASE_PROCESS_MANAGER,
+      webhookUrl: e.RELEASE_WEBHOOK_URL,
+      prometheusUrl: e.PROMETHEUS_URL,
+    },
   };
   return {
     config,
