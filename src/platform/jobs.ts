@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from './observability/logger.js';
@@ -57,6 +58,24 @@ export function createJobs(opts: JobsOptions) {
 
   const db = { executeSql: (text: string, values: unknown[]) => pool.query(text, values as unknown[]) };
 
+  async function setUpQueues(b: PgBoss) {
+    for (const d of definitions.values()) {
+      const queue = {
+        name: d.name,
+        retryLimit: d.retryLimit ?? 5,
+        retryDelay: d.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: d.expireInSeconds ?? 15 * 60,
+        deadLetter: `${d.name}.dead`,
+      };
+      await b.createQueue(`${d.name}.dead`).catch((err) => {
+        if ((err as { code?: string }).code === '40P01') throw err;
+      });
+      if (await b.getQueue(d.name)) await b.updateQueue(d.name, queue);
+      else await b.createQueue(d.name, queue);
+    }
+  }
+
   return {
     /** Declares a job; call before start(). */
     define<N extends JobName>(definition: JobDefinition<N>) {
@@ -77,18 +96,17 @@ export function createJobs(opts: JobsOptions) {
       } as PgBoss.ConstructorOptions);
       boss.on('error', (err) => log.error({ err }, 'job queue error'));
       await boss.start();
-      for (const d of definitions.values()) {
-        const queue = {
-          name: d.name,
-          retryLimit: d.retryLimit ?? 5,
-          retryDelay: d.retryDelaySeconds ?? 10,
-          retryBackoff: true,
-          expireInSeconds: d.expireInSeconds ?? 15 * 60,
-          deadLetter: `${d.name}.dead`,
-        };
-        await boss.createQueue(`${d.name}.dead`).catch(() => undefined);
-        if (await boss.getQueue(d.name)) await boss.updateQueue(d.name, queue);
-        else await boss.createQueue(d.name, queue);
+      // Processes that start together on a new database (replicas of a release) race on pg-boss's
+      // queue creation and Postgres may pick one as a deadlock victim; creating queues is
+      // idempotent, so the victim tries again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await setUpQueues(boss);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+          await sleep(50 * attempt + Math.random() * 200);
+        }
       }
       if (opts.work) {
         for (const d of definitions.values()) {
