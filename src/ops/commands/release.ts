@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { SINGLE_HOST_SUBCOMMANDS } from './release-host.js';
 import type { CommandModule } from './types.js';
 
 /** Subcommands of `voyage release`, each adding itself to the group. */
-const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [];
+const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [...SINGLE_HOST_SUBCOMMANDS];
 
 export const releaseCommand: CommandModule = {
   summary: 'Releases: deploy, status, rollback, and rendering for Kubernetes',
