@@ -17,6 +17,7 @@ import { wholeNumber } from './types.js';
 /**
  * The single-host release controller's subcommands of `voyage release`: deploy, status, history,
  * promote, abort, rollback, down, and the supervised agent; render-systemd writes the units.
+ * Implementations are imported when a subcommand runs, so that each loads only what it needs.
  */
 interface Common {
   stateDir?: string;
@@ -33,6 +34,7 @@ function common(cmd: Command): Command {
 
 async function open(o: Common, out: Output) {
   const { config } = readConfig();
+  const { openRelease } = await import('../release/controller.js');
   return openRelease({
     config,
     stateDir: o.stateDir,
@@ -76,6 +78,9 @@ function addDeploy(release: Command) {
         const out = createOutput(!!o.json);
         if (o.strategy && o.strategy !== 'canary' && o.strategy !== 'blueGreen')
           throw new Error('--strategy must be canary or blueGreen');
+        const { parseEnvText } = await import('../release/release-cli.js');
+        const { deploy } = await import('../release/deploy.js');
+        const { summary } = await import('../release/status.js');
         const env: Record<string, string> = {};
         for (const file of o.envFile ?? [])
           Object.assign(env, parseEnvText(await readFile(file, 'utf8'), file));
@@ -99,6 +104,7 @@ function addStatus(release: Command) {
     .description('Weights, slots, processes, the deploy in progress with its last analysis, the hold')
     .action(async (o: Common) => {
       const out = createOutput(!!o.json);
+      const { formatStatus, releaseStatus } = await import('../release/status.js');
       const st = await releaseStatus(await open(o, out));
       out.result(formatStatus(st), st);
     });
@@ -111,6 +117,7 @@ function addHistory(release: Command) {
     .action(async (o: Common & { limit: number }) => {
       const out = createOutput(!!o.json);
       const r = await open(o, out);
+      const { requireState } = await import('../release/state.js');
       const records = (await requireState(r.stateDir)).history.slice(-o.limit).reverse();
       const rows = [
         ['ID', 'KIND', 'VERSION', 'STRATEGY', 'OUTCOME', 'STARTED', 'SECONDS', 'REASON'],
@@ -134,6 +141,7 @@ function addPromote(release: Command) {
     .description('Skip the remaining canary steps (or switch a blue-green preview) now')
     .action(async (o: Common) => {
       const out = createOutput(!!o.json);
+      const { requestPromote } = await import('../release/operations.js');
       const version = await requestPromote(await open(o, out));
       out.result(`Asked the deploy of ${version} to promote`, { requested: 'promote', version });
     });
@@ -144,6 +152,7 @@ function addAbort(release: Command) {
     .description('Stop the deploy in progress: all traffic back to the live slot, the new slot stopped')
     .action(async (o: Common) => {
       const out = createOutput(!!o.json);
+      const { abort } = await import('../release/operations.js');
       const result = await abort(await open(o, out));
       out.result(`Aborted the deploy of ${result.version}`, { aborted: true, ...result });
     });
@@ -154,6 +163,7 @@ function addRollback(release: Command) {
     .description('Back to the previous release: instant while its slot is held, otherwise restarted first')
     .action(async (o: Common) => {
       const out = createOutput(!!o.json);
+      const { rollback } = await import('../release/operations.js');
       const record = await rollback(await open(o, out));
       out.result(
         `Rolled back to ${record.version} (slot ${record.slot}); traffic switched in ${record.timings.switchMs} ms`,
@@ -167,6 +177,7 @@ function addDown(release: Command) {
     .description('Stop every slot, HAProxy, the agent and the supervisor (the history is kept)')
     .action(async (o: Common) => {
       const out = createOutput(!!o.json);
+      const { down } = await import('../release/operations.js');
       await down(await open(o, out));
       out.result('Stopped', { stopped: true });
     });
@@ -180,6 +191,9 @@ function addAgent(release: Command) {
     .option('--host <host>', 'address for the metrics endpoint', '127.0.0.1')
     .action(async (o: Common & { host: string }) => {
       const { config } = readConfig();
+      const { openRelease } = await import('../release/controller.js');
+      const { runAgent } = await import('../release/agent.js');
+      const { createLogger } = await import('../../platform/observability/logger.js');
       const env = await openRelease({ config, stateDir: o.stateDir, policyFile: o.policy });
       await runAgent(env, createLogger(config.logLevel, { role: 'release-agent' }), o.host);
     });

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { ReleasePolicy } from './policy.js';
 import { parsePromText } from './prom-text.js';
 import type { AnalysisSample, SlotName, SlotStats } from './state.js';
@@ -136,12 +135,10 @@ export interface MetricsSource {
 }
 
 async function fetchText(url: string, timeoutMs: number): Promise<string> {
-  const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  if (res.statusCode !== 200) {
-    await res.body.dump();
-    throw new Error(`${url}: HTTP ${res.statusCode}`);
-  }
-  return res.body.text();
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return text;
 }
 
 /** Scrapes every replica's /metrics; keeps per-slot running totals with restarts accounted for. */

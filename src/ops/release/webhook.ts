@@ -1,5 +1,3 @@
-import { request } from 'undici';
-
 /**
  * Release notifications as Slack-compatible JSON (`text`, which Slack, Mattermost and Rocket.Chat
  * incoming webhooks all show), with the details under `voyage` for other receivers. A webhook
@@ -35,15 +33,14 @@ export function noticeText(n: ReleaseNotice): string {
 export async function notify(url: string | undefined, notice: ReleaseNotice): Promise<string | null> {
   if (!url) return null;
   try {
-    const res = await request(url, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: noticeText(notice), voyage: notice }),
-      headersTimeout: 5_000,
-      bodyTimeout: 5_000,
+      signal: AbortSignal.timeout(5_000),
     });
-    await res.body.dump();
-    return res.statusCode < 300 ? null : `webhook answered HTTP ${res.statusCode}`;
+    await res.arrayBuffer();
+    return res.ok ? null : `webhook answered HTTP ${res.status}`;
   } catch (err) {
     return `webhook failed: ${(err as Error).message}`;
   }
