@@ -2,16 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readConfig } from '../../config.js';
-import { createLogger } from '../../platform/observability/logger.js';
 import { createOutput, type Output, table } from '../output.js';
-import { runAgent } from '../release/agent.js';
-import { openRelease } from '../release/controller.js';
-import { deploy } from '../release/deploy.js';
-import { abort, down, requestPromote, rollback } from '../release/operations.js';
-import { parseEnvText } from '../release/release-cli.js';
-import { requireState } from '../release/state.js';
-import { formatStatus, releaseStatus, summary } from '../release/status.js';
-import { DEFAULT_UNIT_OPTIONS, renderSystemdUnits } from '../release/systemd.js';
+import { DEFAULT_UNIT_OPTIONS, renderSystemdUnits } from '../release/systemd-units.js';
 import { wholeNumber } from './types.js';
 
 /**
