@@ -2,7 +2,9 @@ import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, voyage } from './processes.js';
+import type { ReleaseRecord } from '../../../src/ops/release/state.js';
+import type { ReleaseStatus } from '../../../src/ops/release/status.js';
+import { createServerDatabase, freePort, ROOT, SECRETS, tempDir, voyage } from './processes.js';
 
 /**
  * Helpers for the release system tests: release directories that differ only in their version,
@@ -154,3 +156,69 @@ export function releaseCli(env: Record<string, string>): ReleaseCli {
     },
   };
 }
+
+export const TEST_POLICY = path.join(ROOT, 'test/system/fixtures/release-policy.yaml');
+
+/**
+ * One release host for a test file: a state directory, an edge on a free port, a seeded Postgres
+ * database, a webhook receiver and release directories for the given versions. close() runs
+ * `voyage release down` and removes everything.
+ */
+export async function releaseHost(versions: string[]) {
+  const tmp = await tempDir('voyage-release-');
+  const db = await createServerDatabase();
+  const hook = await webhookReceiver();
+  const port = await freePort();
+  const app = {
+    DATABASE_URL: db.url,
+    ...SECRETS,
+    RATE_LIMIT_MAX: '0',
+    SHUTDOWN_DRAIN_DELAY: '300ms',
+    LOG_LEVEL: 'warn',
+  };
+  const appEnv = Object.entries(app).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  const cli = releaseCli({
+    RELEASE_STATE_DIR: path.join(tmp.dir, 'state'),
+    RELEASE_POLICY_FILE: TEST_POLICY,
+    RELEASE_EDGE_HOST: '127.0.0.1',
+    RELEASE_EDGE_PORT: String(port),
+    RELEASE_WEBHOOK_URL: hook.url,
+    HOME: tmp.dir,
+  });
+  const releases: Record<string, string> = {};
+  for (const v of versions) releases[v] = await makeRelease(path.join(tmp.dir, 'releases'), v);
+  // The smoke test books a car near San Francisco: the database needs cars.
+  for (const args of [
+    ['migrate', 'up'],
+    ['seed', '--cars', '300', '--bookings', '0'],
+  ]) {
+    const r = await voyage(args, app);
+    if (r.code !== 0) throw new Error(`voyage ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return {
+    tmp,
+    cli,
+    hook,
+    releases,
+    appEnv,
+    edge: `http://127.0.0.1:${port}`,
+    deploy(version: string, extra: string[] = [], env: Record<string, string> = {}) {
+      return cli.run(['release', 'deploy', releases[version]!, ...appEnv, ...extra], env);
+    },
+    async lastRecord(): Promise<ReleaseRecord> {
+      return (await cli.json<ReleaseRecord[]>(['release', 'history', '--limit', '1'])).body[0]!;
+    },
+    async status(): Promise<ReleaseStatus> {
+      return (await cli.json<ReleaseStatus>(['release', 'status'])).body;
+    },
+    async close() {
+      const down = await cli.run(['release', 'down']);
+      if (down.code !== 0) console.error(down.stderr);
+      await hook.close();
+      await db.drop();
+      await tmp.remove();
+    },
+  };
+}
+
+export type ReleaseHost = Awaited<ReturnType<typeof releaseHost>>;
