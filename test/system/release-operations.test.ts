@@ -153,4 +153,32 @@ describe('release strategies and operator commands on one host', () => {
     expect(st.current).toBeNull();
     expect(st.rollbacksTotal.abort).toBe(1);
   });
+
+  it('when a deploy process dies mid-canary, the agent puts all traffic back on the live slot', async () => {
+    const manual = { RELEASE_POLICY_FILE: MANUAL_POLICY };
+    const dying = host.deploy('1.7.0', [], manual);
+    let st = await host.status();
+    for (let i = 0; i < 120 && st.current?.weight !== 10; i++) {
+      await sleep(500);
+      st = await host.status();
+    }
+    expect(st.current).toMatchObject({ version: '1.7.0', weight: 10, alive: true });
+    process.kill(st.current!.pid, 'SIGKILL');
+    expect((await dying).code).not.toBe(0);
+    const deadline = Date.now() + 60_000;
+    while (st.current && Date.now() < deadline) {
+      await sleep(500);
+      st = await host.status();
+    }
+    expect(st.current).toBeNull();
+    expect(await host.lastRecord()).toMatchObject({
+      version: '1.7.0',
+      outcome: 'aborted',
+      reason: 'the deploy process died; aborted by the release agent',
+    });
+    const canary = st.slots.find((s) => s.version === '1.7.0')!;
+    expect(canary.status).toBe('stopped');
+    expect(st.slots.find((s) => s.slot === st.live)!.weight).toBe(100);
+    expect(await edgeVersion(host.edge)).toBe('1.6.0');
+  });
 });

@@ -3,13 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { ReleaseEnv } from './controller.js';
-import { expireHold } from './operations.js';
-import { type ReleaseState, readState, SLOTS } from './state.js';
+import { abort, expireHold } from './operations.js';
+import { processAlive, type ReleaseState, readState, SLOTS } from './state.js';
 
 /**
  * The release agent: a small supervised process that serves the release metrics Prometheus alerts
- * on (read from the state file at each scrape, so they survive restarts) and retires the old slot
- * when its hold period ends.
+ * on (read from the state file at each scrape, so they survive restarts), retires the old slot
+ * when its hold period ends, and aborts a deploy whose process died (which would otherwise leave
+ * part of the traffic on an unwatched canary).
  */
 export function releaseRegistry(stateDir: string) {
   const registry = new Registry();
@@ -114,8 +115,19 @@ export async function runAgent(env: ReleaseEnv, log: Logger, host = '127.0.0.1')
     server.close();
   };
   process.once('SIGTERM', stop).once('SIGINT', stop);
+  let orphanSince = null as { id: string; at: number } | null;
   while (!stopping) {
     try {
+      const current = (await readState(env.stateDir))?.current;
+      if (current && !processAlive(current.pid)) {
+        // Seen twice a couple of seconds apart, so that a deploy finishing right now is not taken for dead.
+        if (orphanSince?.id !== current.id) orphanSince = { id: current.id, at: Date.now() };
+        else if (Date.now() - orphanSince.at >= 2_000) {
+          log.warn({ version: current.version, pid: current.pid }, 'the deploy process is gone: aborting it');
+          await abort(env, { by: 'the release agent' });
+          orphanSince = null;
+        }
+      } else orphanSince = null;
       const retired = await expireHold(env);
       if (retired) log.info({ slot: retired }, 'hold over: old slot drained and stopped');
     } catch (err) {

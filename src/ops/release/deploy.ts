@@ -6,7 +6,7 @@ import {
   retireSlot,
   startSlot,
 } from './controller.js';
-import { readReleasePackage, releaseCli, runHook } from './release-cli.js';
+import { readReleasePackage, releaseCli, releaseEnvProblems, runHook } from './release-cli.js';
 import {
   findRecord,
   newRecord,
@@ -40,13 +40,11 @@ export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<Relea
   const started = Date.now();
   const { version } = await readReleasePackage(input.dir);
   const release: ReleaseSpec = { version, dir: input.dir, env: input.env };
+  const replicas = (await readState(env.stateDir))?.replicas ?? env.config.release.replicas;
+  const problems = releaseEnvProblems(input.env, replicas);
+  if (problems.length)
+    throw new Error(`the release environment cannot work:\n  - ${problems.join('\n  - ')}`);
   await ensureInfrastructure(env, input);
-
-  let interrupted: string | null = null;
-  const onSignal = (signal: string) => {
-    interrupted = `interrupted by ${signal}`;
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 
   const claim = await commit(env, (s) => {
     if (s.current) {
@@ -88,12 +86,17 @@ export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<Relea
       slot,
       live,
       strategy,
-      replicas: s.replicas,
       previous: live ? s.slots[live] : null,
       slotBusy: s.slots[slot].status !== 'stopped' && s.slots[slot].status !== 'empty',
     };
   });
-  const { id, slot, live, strategy, replicas } = claim;
+  const { id, slot, live, strategy } = claim;
+  // From here on a signal is an abort: traffic goes back to the live slot before the process ends.
+  let interrupted: string | null = null;
+  const onSignal = (signal: string) => {
+    interrupted = `interrupted by ${signal}`;
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   const phase = async (name: string, message: string) => {
     env.progress(message);
     await commit(env, (s) => {

@@ -30,8 +30,9 @@ export async function requestPromote(env: ReleaseEnv): Promise<string> {
  */
 export async function abort(
   env: ReleaseEnv,
-  waitMs = 120_000,
+  opts: { waitMs?: number; by?: string } = {},
 ): Promise<{ version: string; recovered: boolean }> {
+  const { waitMs = 120_000, by = 'an operator' } = opts;
   const current = await commit(env, (s) => {
     if (!s.current) throw new Error('no deploy is in progress');
     if (processAlive(s.current.pid)) s.current.request = 'abort';
@@ -56,7 +57,7 @@ export async function abort(
     const r = s.history.find((h) => h.id === current.id);
     if (r) {
       r.outcome = 'aborted';
-      r.reason = 'the deploy process died; aborted by an operator';
+      r.reason = `the deploy process died; aborted by ${by}`;
       r.finishedAt = new Date().toISOString();
     }
     s.deploysTotal.aborted++;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ConfigError, readConfig } from '../../config.js';
 import type { StatePaths } from './state.js';
 
 const run = promisify(execFile);
@@ -119,4 +120,28 @@ export function parseEnvText(text: string, source: string): Record<string, strin
     env[m[1]!] = value;
   });
   return env;
+}
+
+/**
+ * What would make the release wrong before anything starts: an invalid configuration, or one that
+ * is only correct in a single process while each slot runs several replicas side by side.
+ */
+export function releaseEnvProblems(env: Record<string, string>, replicas: number): string[] {
+  let config: ReturnType<typeof readConfig>['config'];
+  try {
+    config = readConfig(env).config;
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  const problems: string[] = [];
+  if (config.database.kind !== 'postgres')
+    problems.push(
+      'DATABASE_URL: both slots and all their replicas share one database; set DATABASE_URL=postgres://… (the embedded database serves one process)',
+    );
+  if (replicas > 1 && config.http.rateLimitMax > 0 && !config.redisUrl)
+    problems.push(
+      `REDIS_URL: each slot runs ${replicas} replicas, which must share rate-limit counters; set REDIS_URL, or RATE_LIMIT_MAX=0`,
+    );
+  return problems;
 }

@@ -10,7 +10,7 @@ import { renderHaproxyConfig } from './haproxy.js';
 import { loadReleasePolicy, parseReleasePolicy } from './policy.js';
 import { renderEnvFile } from './process-manager.js';
 import { prometheusTargets } from './prometheus-targets.js';
-import { parseEnvText } from './release-cli.js';
+import { parseEnvText, releaseEnvProblems } from './release-cli.js';
 import { newState, statePaths } from './state.js';
 import { DEFAULT_UNIT_OPTIONS, renderSystemdUnits } from './systemd-units.js';
 
@@ -125,6 +125,21 @@ describe('files for processes and Prometheus', () => {
   it('reads release env files', () => {
     expect(parseEnvText('# c\nexport A=1\nB="x y"\n\nC=\'z\'\n', 'f')).toEqual({ A: '1', B: 'x y', C: 'z' });
     expect(() => parseEnvText('nonsense', 'release.env')).toThrow(/release.env:1: expected KEY=value/);
+  });
+
+  it('refuses a release environment that only works in one process, naming the variable', () => {
+    const secrets = { JWT_ACCESS_SECRET: 'a'.repeat(32), JWT_REFRESH_SECRET: 'b'.repeat(32) };
+    const server = { DATABASE_URL: 'postgres://db/voyage', ...secrets };
+    expect(releaseEnvProblems({ ...server, RATE_LIMIT_MAX: '0' }, 2)).toEqual([]);
+    expect(releaseEnvProblems({ ...server, REDIS_URL: 'redis://r:6379' }, 2)).toEqual([]);
+    expect(releaseEnvProblems(server, 1)).toEqual([]);
+    expect(releaseEnvProblems(server, 2)).toEqual([
+      expect.stringMatching(/^REDIS_URL: each slot runs 2 replicas/),
+    ]);
+    expect(releaseEnvProblems({}, 1)).toEqual([expect.stringMatching(/^DATABASE_URL: both slots/)]);
+    expect(releaseEnvProblems({ DATABASE_URL: 'postgres://db/v' }, 1)).toEqual([
+      expect.stringMatching(/JWT_ACCESS_SECRET/),
+    ]);
   });
 
   it('lists running slots for Prometheus with slot and version labels', () => {
