@@ -12,6 +12,7 @@ import { renderEnvFile } from './process-manager.js';
 import { prometheusTargets } from './prometheus-targets.js';
 import { parseEnvText, releaseEnvProblems } from './release-cli.js';
 import { newState, statePaths } from './state.js';
+import { findExecutable } from './supervisor.js';
 import { DEFAULT_UNIT_OPTIONS, renderSystemdUnits } from './systemd-units.js';
 
 const run = promisify(execFile);
@@ -79,6 +80,16 @@ describe('HAProxy config from deploy/haproxy/voyage.cfg.tmpl', () => {
     expect(text).toContain('server blue-2 127.0.0.1:41002 weight 90 check\n');
     expect(text).toContain('server green-1 127.0.0.1:41003 weight 0 check disabled');
     expect(text).not.toMatch(/\{\{/);
+  });
+
+  it.skipIf(!haproxyBin)('finds haproxy in sbin even when PATH does not name it', () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/usr/bin:/bin';
+    try {
+      expect(findExecutable('haproxy')).toBe(haproxyBin);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it.skipIf(!haproxyBin)('is a config HAProxy accepts', async () => {

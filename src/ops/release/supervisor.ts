@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +34,16 @@ export interface SupervisorOptions {
 // supervisor expands %(name)s in values; a literal % must be doubled.
 const esc = (v: string) => v.replaceAll('%', '%%');
 
+/** An executable on PATH or in the sbin directories (not on a normal user's PATH on Debian). */
+export function findExecutable(name: string): string {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs.filter(Boolean)) {
+    const file = path.join(dir, name);
+    if (existsSync(file)) return file;
+  }
+  return name;
+}
+
 export function createSupervisor(opts: SupervisorOptions): ProcessManager {
   const { paths } = opts;
   const dir = paths.supervisorDir;
@@ -43,9 +54,13 @@ export function createSupervisor(opts: SupervisorOptions): ProcessManager {
 
   async function ctl(...args: string[]): Promise<{ code: number; out: string }> {
     try {
-      const { stdout, stderr } = await run(opts.supervisorctlBin ?? 'supervisorctl', ['-c', conf, ...args], {
-        timeout: (stopWait + 30) * 1000,
-      });
+      const { stdout, stderr } = await run(
+        opts.supervisorctlBin ?? findExecutable('supervisorctl'),
+        ['-c', conf, ...args],
+        {
+          timeout: (stopWait + 30) * 1000,
+        },
+      );
       return { code: 0, out: `${stdout}${stderr}` };
     } catch (err) {
       const e = err as { code?: number; stdout?: string; stderr?: string; message: string };
@@ -98,7 +113,7 @@ export function createSupervisor(opts: SupervisorOptions): ProcessManager {
       `serverurl=unix://${esc(socket)}`,
       '',
       // SIGUSR1 is HAProxy's soft stop: it finishes open connections before exiting.
-      program('haproxy', `${opts.haproxyBin ?? 'haproxy'} -db -f ${paths.haproxyConfig}`, [
+      program('haproxy', `${opts.haproxyBin ?? findExecutable('haproxy')} -db -f ${paths.haproxyConfig}`, [
         'stopsignal=USR1',
         'stopwaitsecs=30',
       ]),
@@ -138,7 +153,7 @@ export function createSupervisor(opts: SupervisorOptions): ProcessManager {
         await writeMainConfig();
         // A clean environment: the operator's shell (DATABASE_URL, secrets …) must not leak into
         // every program; each slot reads its own env file.
-        const child = spawn(opts.supervisordBin ?? 'supervisord', ['-c', conf], {
+        const child = spawn(opts.supervisordBin ?? findExecutable('supervisord'), ['-c', conf], {
           env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
