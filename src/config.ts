@@ -256,6 +256,8 @@ export interface Config {
     processManager: 'supervisor' | 'systemd';
     webhookUrl: string | undefined;
     prometheusUrl: string | undefined;
+    /** PATH, for the programs the release controller runs (HAProxy, supervisor, hooks). */
+    searchPath: string;
   };
 }
 
@@ -364,6 +366,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       processManager: e.RELEASE_PROCESS_MANAGER,
       webhookUrl: e.RELEASE_WEBHOOK_URL,
       prometheusUrl: e.PROMETHEUS_URL,
+      searchPath: env.PATH || '/usr/local/bin:/usr/bin:/bin',
     },
   };
   return {

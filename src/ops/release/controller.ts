@@ -59,7 +59,11 @@ export async function openRelease(opts: OpenOptions): Promise<ReleaseEnv> {
   const pm =
     kind === 'systemd'
       ? createSystemd(paths)
-      : createSupervisor({ paths, stopWaitSeconds: Math.ceil(policy.drain.timeout / 1000) + 35 });
+      : createSupervisor({
+          paths,
+          searchPath: opts.config.release.searchPath,
+          stopWaitSeconds: Math.ceil(policy.drain.timeout / 1000) + 35,
+        });
   return {
     stateDir,
     paths,

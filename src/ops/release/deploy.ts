@@ -91,6 +91,7 @@ export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<Relea
     };
   });
   const { id, slot, live, strategy } = claim;
+  const { searchPath } = env.config.release;
   // From here on a signal is an abort: traffic goes back to the live slot before the process ends.
   let interrupted: string | null = null;
   const onSignal = (signal: string) => {
@@ -124,14 +125,14 @@ export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<Relea
     }
     for (const [i, command] of env.policy.hooks.preDeploy.entries()) {
       await phase('hooks', `Pre-deploy hook ${i + 1}/${env.policy.hooks.preDeploy.length}: ${command}`);
-      const r = await runHook(env.paths, command, release);
+      const r = await runHook(env.paths, command, release, searchPath);
       if (r.code !== 0)
         throw new DeployFailure(
           `pre-deploy hook "${command}" failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`,
         );
     }
     await phase('migrate', `Migrating the database with ${version} (voyage migrate up)`);
-    const migrated = await releaseCli(input.dir, ['migrate', 'up', '--json'], input.env);
+    const migrated = await releaseCli(input.dir, ['migrate', 'up', '--json'], input.env, searchPath);
     if (migrated.code !== 0)
       throw new DeployFailure(`voyage migrate up failed: ${migrated.stderr.trim().slice(-500)}`);
     await timing('migrateMs', migrated.ms);
@@ -150,6 +151,7 @@ export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<Relea
         input.dir,
         ['smoke', `http://127.0.0.1:${ports[0]}`, '--json'],
         input.env,
+        searchPath,
         120_000,
       );
       await timing('smokeMs', smoke.ms);

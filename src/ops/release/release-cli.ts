@@ -35,9 +35,12 @@ export async function readReleasePackage(dir: string): Promise<{ version: string
   return { version: pkg.version };
 }
 
-function baseEnv(env: Record<string, string>, extraPath?: string): Record<string, string> {
-  const PATH = [extraPath, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].filter(Boolean).join(':');
-  return { PATH, ...env };
+function baseEnv(
+  env: Record<string, string>,
+  searchPath: string,
+  extraPath?: string,
+): Record<string, string> {
+  return { PATH: [extraPath, searchPath].filter(Boolean).join(':'), ...env };
 }
 
 async function exec(
@@ -75,10 +78,16 @@ async function exec(
 }
 
 /** `voyage <args>` of the release in `dir`. */
-export function releaseCli(dir: string, args: string[], env: Record<string, string>, timeoutMs = 300_000) {
+export function releaseCli(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+  searchPath: string,
+  timeoutMs = 300_000,
+) {
   return exec(process.execPath, [path.join(dir, 'bin/voyage.js'), ...args], {
     cwd: dir,
-    env: baseEnv(env),
+    env: baseEnv(env, searchPath),
     timeoutMs,
   });
 }
@@ -97,11 +106,13 @@ export async function runHook(
   paths: StatePaths,
   command: string,
   release: { dir: string; version: string; env: Record<string, string> },
+  searchPath: string,
   timeoutMs = 3_600_000,
 ): Promise<CliResult> {
   const bin = await shim(paths, release.dir);
   const env = baseEnv(
     { ...release.env, VOYAGE_RELEASE_VERSION: release.version, VOYAGE_RELEASE_DIR: release.dir },
+    searchPath,
     bin,
   );
   return exec('/bin/sh', ['-c', command], { cwd: release.dir, env, timeoutMs });

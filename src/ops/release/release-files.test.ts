@@ -83,13 +83,7 @@ describe('HAProxy config from deploy/haproxy/voyage.cfg.tmpl', () => {
   });
 
   it.skipIf(!haproxyBin)('finds haproxy in sbin even when PATH does not name it', () => {
-    const saved = process.env.PATH;
-    process.env.PATH = '/usr/bin:/bin';
-    try {
-      expect(findExecutable('haproxy')).toBe(haproxyBin);
-    } finally {
-      process.env.PATH = saved;
-    }
+    expect(findExecutable('haproxy', '/usr/bin:/bin')).toBe(haproxyBin);
   });
 
   it.skipIf(!haproxyBin)('is a config HAProxy accepts', async () => {

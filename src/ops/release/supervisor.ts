@@ -24,6 +24,8 @@ const run = promisify(execFile);
  */
 export interface SupervisorOptions {
   paths: StatePaths;
+  /** PATH for the supervisor and what it runs. */
+  searchPath: string;
   haproxyBin?: string;
   supervisordBin?: string;
   supervisorctlBin?: string;
@@ -34,9 +36,9 @@ export interface SupervisorOptions {
 // supervisor expands %(name)s in values; a literal % must be doubled.
 const esc = (v: string) => v.replaceAll('%', '%%');
 
-/** An executable on PATH or in the sbin directories (not on a normal user's PATH on Debian). */
-export function findExecutable(name: string): string {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+/** An executable on the search path or in the sbin directories (not on a user's PATH on Debian). */
+export function findExecutable(name: string, searchPath: string): string {
+  const dirs = [...searchPath.split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const dir of dirs.filter(Boolean)) {
     const file = path.join(dir, name);
     if (existsSync(file)) return file;
@@ -55,7 +57,7 @@ export function createSupervisor(opts: SupervisorOptions): ProcessManager {
   async function ctl(...args: string[]): Promise<{ code: number; out: string }> {
     try {
       const { stdout, stderr } = await run(
-        opts.supervisorctlBin ?? findExecutable('supervisorctl'),
+        opts.supervisorctlBin ?? findExecutable('supervisorctl', opts.searchPath),
         ['-c', conf, ...args],
         {
           timeout: (stopWait + 30) * 1000,
@@ -113,10 +115,11 @@ export function createSupervisor(opts: SupervisorOptions): ProcessManager {
       `serverurl=unix://${esc(socket)}`,
       '',
       // SIGUSR1 is HAProxy's soft stop: it finishes open connections before exiting.
-      program('haproxy', `${opts.haproxyBin ?? findExecutable('haproxy')} -db -f ${paths.haproxyConfig}`, [
-        'stopsignal=USR1',
-        'stopwaitsecs=30',
-      ]),
+      program(
+        'haproxy',
+        `${opts.haproxyBin ?? findExecutable('haproxy', opts.searchPath)} -db -f ${paths.haproxyConfig}`,
+        ['stopsignal=USR1', 'stopwaitsecs=30'],
+      ),
       program('release-agent', `${process.execPath} ${voyage} release agent --state-dir ${paths.dir}`, [
         'stopsignal=TERM',
         'stopwaitsecs=10',
@@ -153,10 +156,14 @@ export function createSupervisor(opts: SupervisorOptions): ProcessManager {
         await writeMainConfig();
         // A clean environment: the operator's shell (DATABASE_URL, secrets …) must not leak into
         // every program; each slot reads its own env file.
-        const child = spawn(opts.supervisordBin ?? findExecutable('supervisord'), ['-c', conf], {
-          env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
+        const child = spawn(
+          opts.supervisordBin ?? findExecutable('supervisord', opts.searchPath),
+          ['-c', conf],
+          {
+            env: { PATH: opts.searchPath, LANG: 'C.UTF-8' },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        );
         let err = '';
         child.stderr.on('data', (d) => {
           err += d;
