@@ -1,15 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  LogController,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -19,11 +11,11 @@ import {
 import type { AppContext } from './context.js';
 import { createServices, MODULES, type ModuleName, type Services } from './modules/index.js';
 import { authPlugin } from './platform/http/auth.js';
+import { registerEdgePlugins, serverOptions } from './platform/http/edge-plugins.js';
 import { errorHandlerPlugin } from './platform/http/error-handler.js';
-import { AppError } from './platform/http/errors.js';
 import { faultInjectionPlugin } from './platform/http/fault-injection.js';
 import { observabilityPlugin } from './platform/http/observability-plugin.js';
-import { genRequestId } from './platform/http/request-id.js';
+import { traceContextPlugin } from './platform/http/trace-context.js';
 import { VERSION } from './version.js';
 
 export type App = FastifyInstance<
@@ -45,44 +37,13 @@ export interface BuildOptions {
  */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
   const { config } = ctx;
-  const app = Fastify({
-    loggerInstance: ctx.log as FastifyBaseLogger,
-    genReqId: genRequestId,
-    // One access-log line per request comes from the observability plugin instead.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify(serverOptions(config, ctx.log)).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   // Third-party plugins.
-  await app.register(helmet, { global: true });
-  if (config.http.corsOrigins === '*' || config.http.corsOrigins.length > 0) {
-    await app.register(cors, {
-      origin: config.http.corsOrigins === '*' ? true : config.http.corsOrigins,
-      exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
-    });
-  }
-  if (config.http.rateLimitMax > 0) {
-    await app.register(rateLimit, {
-      global: true,
-      max: config.http.rateLimitMax,
-      timeWindow: config.http.rateLimitWindowMs,
-      ...(ctx.redis ? { redis: ctx.redis, nameSpace: 'voyage:rl:' } : {}),
-      keyGenerator: (request) => request.ip,
-      errorResponseBuilder: (_request, context) =>
-        new AppError(
-          429,
-          'rate_limited',
-          `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} seconds`,
-          { limit: context.max },
-        ),
-    });
-  }
+  await registerEdgePlugins(app, { config, redis: ctx.redis });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Voyage API', version: VERSION, description: 'Cars, stays, flights and trips.' },
@@ -94,6 +55,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   // Platform plugins.
   await app.register(errorHandlerPlugin);
+  await app.register(traceContextPlugin);
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
   await app.register(authPlugin, { tokens: ctx.accessTokens });
   if (config.faultInjection) await app.register(faultInjectionPlugin, { faults: config.faultInjection });

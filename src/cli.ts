@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { ConfigError } from './config.js';
-import { commands } from './ops/commands/index.js';
 import { VERSION } from './version.js';
 
 /** The `voyage` CLI: serve | migrate | seed | users | smoke | release | load. */
@@ -9,7 +8,13 @@ const program = new Command('voyage')
   .version(VERSION)
   .showHelpAfterError();
 
-for (const command of Object.values(commands)) command.register(program);
+// `voyage release …` is what an operator runs during an incident (a rollback is timed in seconds):
+// it loads only the release group, not the whole service, whose modules take seconds to import.
+const registered =
+  process.argv[2] === 'release'
+    ? [(await import('./ops/commands/release.js')).releaseCommand]
+    : Object.values((await import('./ops/commands/index.js')).commands);
+for (const command of registered) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -170,4 +170,40 @@ describe('config', () => {
       /^MIGRATION_LOCK_RETRIES: expected an integer/,
     );
   });
+
+  it('reads the release controller settings, with the state under DATA_DIR by default', () => {
+    const { config } = readConfig({ DATA_DIR: '/srv/voyage', PATH: '/opt/bin:/usr/bin' });
+    expect(config.release).toEqual({
+      stateDir: path.resolve('/srv/voyage/release'),
+      policyFile: undefined,
+      edgeHost: '0.0.0.0',
+      edgePort: 8080,
+      replicas: 2,
+      processManager: 'supervisor',
+      webhookUrl: undefined,
+      prometheusUrl: undefined,
+      searchPath: '/opt/bin:/usr/bin',
+    });
+    const custom = readConfig({
+      RELEASE_STATE_DIR: '/var/lib/voyage/release',
+      RELEASE_EDGE_PORT: '80',
+      RELEASE_REPLICAS: '3',
+      RELEASE_PROCESS_MANAGER: 'systemd',
+      RELEASE_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+      PROMETHEUS_URL: 'http://prometheus:9090',
+    }).config.release;
+    expect(custom).toMatchObject({
+      stateDir: '/var/lib/voyage/release',
+      edgePort: 80,
+      replicas: 3,
+      processManager: 'systemd',
+    });
+    expect(problems({ RELEASE_EDGE_PORT: '0' }).join()).toMatch(/^RELEASE_EDGE_PORT:/);
+    expect(problems({ RELEASE_REPLICAS: '20' }).join()).toMatch(/^RELEASE_REPLICAS:/);
+    expect(problems({ RELEASE_WEBHOOK_URL: 'slack' }).join()).toMatch(
+      /^RELEASE_WEBHOOK_URL: expected an http/,
+    );
+    expect(problems({ RELEASE_PROCESS_MANAGER: 'runit' }).join()).toMatch(/^RELEASE_PROCESS_MANAGER:/);
+    expect(problems({ GATEWAY_UPSTREAM_TIMEOUT: 'soon' }).join()).toMatch(/^GATEWAY_UPSTREAM_TIMEOUT:/);
+  });
 });

@@ -65,6 +65,12 @@ const secret = z
   .refine((v) => v === undefined || v === '' || v.length >= 32, 'must be at least 32 characters long')
   .transform((v) => (v === '' ? undefined : v));
 
+const httpUrl = z
+  .string()
+  .optional()
+  .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), 'expected an http:// or https:// URL')
+  .transform((v) => v || undefined);
+
 const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -139,6 +145,17 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'expected postgres://…'),
   BACKUP_PG_BIN_DIR: z.string().min(1).optional(),
+  GATEWAY_UPSTREAMS: z.string().optional(),
+  GATEWAY_UPSTREAM_TIMEOUT: duration('30s'),
+  GATEWAY_CONNECT_TIMEOUT: duration('2s'),
+  RELEASE_STATE_DIR: z.string().optional(),
+  RELEASE_POLICY_FILE: z.string().optional(),
+  RELEASE_EDGE_HOST: z.string().min(1).default('0.0.0.0'),
+  RELEASE_EDGE_PORT: int(8080, 1, 65535),
+  RELEASE_REPLICAS: int(2, 1, 8),
+  RELEASE_PROCESS_MANAGER: z.enum(['supervisor', 'systemd']).default('supervisor'),
+  RELEASE_WEBHOOK_URL: httpUrl,
+  PROMETHEUS_URL: httpUrl,
 });
 
 export interface FaultInjection {
@@ -184,6 +201,53 @@ export interface TracingConfig {
   serviceName: string | undefined;
   /** Share of new traces sampled; a sampled incoming `traceparent` is always followed. */
   sampleRatio: number;
+}
+
+/** Upstreams of the gateway: a default (`*`) and per-module overrides, each with replicas. */
+export interface GatewayUpstreams {
+  default: string[] | undefined;
+  modules: Record<string, string[]>;
+}
+
+/** "*=http://api:3000,identity=http://a:3000|http://b:3000" — origins only, no paths. */
+export function parseGatewayUpstreams(spec: string): GatewayUpstreams | string {
+  const out: GatewayUpstreams = { default: undefined, modules: {} };
+  const entries = spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return 'expected at least one entry like *=http://api:3000';
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const name = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (name !== '*' && !/^[a-z][a-z0-9-]*$/.test(name))
+      return `"${entry}": expected name=url, where name is * or a module name`;
+    const urls: string[] = [];
+    for (const raw of entry
+      .slice(eq + 1)
+      .split('|')
+      .map((u) => u.trim())
+      .filter(Boolean)) {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        return `"${raw}" is not a URL`;
+      }
+      if (!/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.search)
+        return `"${raw}": expected an http(s) origin such as http://api:3000, without a path`;
+      urls.push(url.origin);
+    }
+    if (urls.length === 0) return `"${entry}": no upstream URL`;
+    if (name === '*') {
+      if (out.default) return 'the default upstream (*) is given twice';
+      out.default = urls;
+    } else {
+      if (out.modules[name]) return `upstream "${name}" is given twice`;
+      out.modules[name] = urls;
+    }
+  }
+  return out;
 }
 
 export type DatabaseTarget =
@@ -236,6 +300,23 @@ export interface Config {
     /** Where pg_dump, pg_restore and psql live; default a match for the server's major version. */
     pgBinDir: string | undefined;
   };
+  gateway: {
+    upstreams: GatewayUpstreams | undefined;
+    upstreamTimeoutMs: number;
+    connectTimeoutMs: number;
+  };
+  release: {
+    stateDir: string;
+    policyFile: string | undefined;
+    edgeHost: string;
+    edgePort: number;
+    replicas: number;
+    processManager: 'supervisor' | 'systemd';
+    webhookUrl: string | undefined;
+    prometheusUrl: string | undefined;
+    /** PATH, for the programs the release controller runs (HAProxy, supervisor, hooks). */
+    searchPath: string;
+  };
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
@@ -284,6 +365,12 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     const parsed = parseFaultInjection(e.VOYAGE_FAULT_INJECTION);
     if (typeof parsed === 'string') throw new ConfigError([`VOYAGE_FAULT_INJECTION: ${parsed}`]);
     faultInjection = parsed;
+  }
+  let upstreams: GatewayUpstreams | undefined;
+  if (e.GATEWAY_UPSTREAMS?.trim()) {
+    const parsed = parseGatewayUpstreams(e.GATEWAY_UPSTREAMS);
+    if (typeof parsed === 'string') throw new ConfigError([`GATEWAY_UPSTREAMS: ${parsed}`]);
+    upstreams = parsed;
   }
   const corsRaw = e.CORS_ORIGINS.trim();
   const config: Config = {
@@ -342,6 +429,22 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       keep: { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY, monthly: e.BACKUP_KEEP_MONTHLY },
       scratchUrl: e.BACKUP_SCRATCH_URL || undefined,
       pgBinDir: e.BACKUP_PG_BIN_DIR ? path.resolve(e.BACKUP_PG_BIN_DIR) : undefined,
+    },
+    gateway: {
+      upstreams,
+      upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT,
+      connectTimeoutMs: e.GATEWAY_CONNECT_TIMEOUT,
+    },
+    release: {
+      stateDir: path.resolve(e.RELEASE_STATE_DIR ?? path.join(e.DATA_DIR, 'release')),
+      policyFile: e.RELEASE_POLICY_FILE ? path.resolve(e.RELEASE_POLICY_FILE) : undefined,
+      edgeHost: e.RELEASE_EDGE_HOST,
+      edgePort: e.RELEASE_EDGE_PORT,
+      replicas: e.RELEASE_REPLICAS,
+      processManager: e.RELEASE_PROCESS_MANAGER,
+      webhookUrl: e.RELEASE_WEBHOOK_URL,
+      prometheusUrl: e.PROMETHEUS_URL,
+      searchPath: env.PATH || '/usr/local/bin:/usr/bin:/bin',
     },
   };
   return {

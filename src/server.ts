@@ -8,9 +8,12 @@ import type { AppContext } from './context.js';
  * drain delay (so load balancers see it leave), then stops accepting, lets in-flight requests
  * finish and closes its pools. A second signal exits at once.
  */
+/** What serving needs from a process context (the AppContext, or the gateway's). */
+export type ServingContext = Pick<AppContext, 'config' | 'log' | 'health' | 'close'>;
+
 export async function listenWithGrace(
   app: FastifyInstance,
-  ctx: AppContext,
+  ctx: ServingContext,
   onClose: () => Promise<void> = async () => {},
 ) {
   const { config, log, health } = ctx;

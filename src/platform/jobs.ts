@@ -101,6 +101,24 @@ export function createJobs(opts: JobsOptions) {
 
   const db = { executeSql: (text: string, values: unknown[]) => pool.query(text, values as unknown[]) };
 
+  async function setUpQueues(b: PgBoss) {
+    for (const d of definitions.values()) {
+      const queue = {
+        name: d.name,
+        retryLimit: d.retryLimit ?? 5,
+        retryDelay: d.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: d.expireInSeconds ?? 15 * 60,
+        deadLetter: `${d.name}.dead`,
+      };
+      await b.createQueue(`${d.name}.dead`).catch((err) => {
+        if ((err as { code?: string }).code === DEADLOCK) throw err;
+      });
+      if (await b.getQueue(d.name)) await b.updateQueue(d.name, queue);
+      else await b.createQueue(d.name, queue);
+    }
+  }
+
   return {
     /** Declares a job; call before start(). */
     define<N extends JobName>(definition: JobDefinition<N>) {
@@ -121,24 +139,10 @@ export function createJobs(opts: JobsOptions) {
       } as PgBoss.ConstructorOptions);
       boss.on('error', (err) => log.error({ err }, 'job queue error'));
       await boss.start();
+      // Processes that start together on a new database (api and worker, replicas of a release) race
+      // on pg-boss's queue creation; creating queues is idempotent, so a deadlock victim tries again.
       const b = boss;
-      for (const d of definitions.values()) {
-        const queue = {
-          name: d.name,
-          retryLimit: d.retryLimit ?? 5,
-          retryDelay: d.retryDelaySeconds ?? 10,
-          retryBackoff: true,
-          expireInSeconds: d.expireInSeconds ?? 15 * 60,
-          deadLetter: `${d.name}.dead`,
-        };
-        await retryOnDeadlock(async () => {
-          await b.createQueue(`${d.name}.dead`).catch((err) => {
-            if ((err as { code?: string }).code === DEADLOCK) throw err;
-          });
-          if (await b.getQueue(d.name)) await b.updateQueue(d.name, queue);
-          else await b.createQueue(d.name, queue);
-        });
-      }
+      await retryOnDeadlock(() => setUpQueues(b));
       if (opts.work) {
         for (const d of definitions.values()) {
           const concurrency = d.concurrency ?? 2;

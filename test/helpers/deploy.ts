@@ -14,15 +14,8 @@ import { PROJECT_ROOT } from '../../src/version.js';
 export const ROOT = PROJECT_ROOT;
 const run = promisify(execFile);
 
-/**
- * PENDING: names the gateway role adds (`voyage serve --role gateway`, GATEWAY_UPSTREAMS), used by
- * the manifests before that code is merged. Remove each entry once ROLES / CONFIG_VARIABLES have it.
- */
-export const PENDING_ROLES = ['gateway'];
-export const PENDING_VARIABLES = ['GATEWAY_UPSTREAMS'];
-
-export const KNOWN_VARIABLES = new Set([...CONFIG_VARIABLES, ...PENDING_VARIABLES]);
-export const KNOWN_ROLES = new Set<string>([...ROLES, ...PENDING_ROLES]);
+export const KNOWN_VARIABLES = new Set(CONFIG_VARIABLES);
+export const KNOWN_ROLES = new Set<string>(ROLES);
 
 export type K8sObject = {
   apiVersion: string;

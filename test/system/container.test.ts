@@ -3,7 +3,6 @@ import { chmod, chown, cp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCompose } from '../helpers/compose.js';
-import { PENDING_VARIABLES } from '../helpers/deploy.js';
 import { readDockerfile, type Stage } from '../helpers/dockerfile.js';
 import {
   createServerDatabase,
@@ -117,11 +116,7 @@ beforeAll(async () => {
   env = {
     PATH: process.env.PATH ?? '',
     ...runtime.env,
-    ...Object.fromEntries(
-      Object.entries(compose.services.api.environment as Record<string, string>).filter(
-        ([k]) => !PENDING_VARIABLES.includes(k),
-      ),
-    ),
+    ...(compose.services.api.environment as Record<string, string>),
     // Here instead of the compose network: this machine's Postgres, no Redis (so no shared limits).
     DATABASE_URL: db.url,
     REDIS_URL: '',

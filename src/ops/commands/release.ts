@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { addRenderK8sCommand } from '../release/render-k8s-command.js';
+import { SINGLE_HOST_SUBCOMMANDS } from './release-host.js';
 import type { CommandModule } from './types.js';
 
 /** Subcommands of `voyage release`, each adding itself to the group. */
-const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [addRenderK8sCommand];
+const RELEASE_SUBCOMMANDS: ((release: Command) => void)[] = [...SINGLE_HOST_SUBCOMMANDS, addRenderK8sCommand];
 
 export const releaseCommand: CommandModule = {
   summary: 'Releases: deploy, status, rollback, and rendering for Kubernetes',

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../app.js';
-import { type Config, readConfig } from '../../config.js';
+import { type Config, readConfig, type Secrets } from '../../config.js';
 import { createContext } from '../../context.js';
+import { buildGateway } from '../../gateway/app.js';
+import { createGatewayContext } from '../../gateway/context.js';
 import { createServices, defineJobs, MODULE_NAMES, type ModuleName } from '../../modules/index.js';
 import { activeTracing } from '../../platform/observability/tracing.js';
 import { listenWithGrace, publicUrl } from '../../server.js';
@@ -11,10 +13,11 @@ import { seedDemoIfEmpty } from '../seed.js';
 import type { CommandModule } from './types.js';
 
 /**
- * One build, several roles: `all` (everything in one process), `api` (module routes, optionally a
- * subset), `worker` (job handlers and schedules, with health and metrics).
+ * One build, several roles: `all` (everything in one process), `gateway` (the edge, forwarding by
+ * path prefix to api processes), `api` (module routes, optionally a subset), `worker` (job handlers
+ * and schedules, with health and metrics).
  */
-export const ROLES = ['all', 'api', 'worker'] as const;
+export const ROLES = ['all', 'gateway', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
 function parseModules(value: string): ModuleName[] {
@@ -30,7 +33,8 @@ function parseModules(value: string): ModuleName[] {
 
 /** Split roles run as several processes; refuse set-ups that are only correct in one process. */
 export function splitRoleProblems(role: Role, config: Config): string[] {
-  if (role === 'all') return [];
+  // The gateway has no database; its own checks live in gateway/context.ts.
+  if (role === 'all' || role === 'gateway') return [];
   const problems: string[] = [];
   if (config.database.kind === 'pglite') {
     problems.push(
@@ -45,8 +49,20 @@ export function splitRoleProblems(role: Role, config: Config): string[] {
   return problems;
 }
 
+async function serveGateway(config: Config, secrets: Secrets) {
+  const ctx = createGatewayContext(config, secrets);
+  const app = await buildGateway(ctx);
+  const address = await listenWithGrace(app, ctx);
+  const { upstreams } = config.gateway;
+  ctx.log.info({ url: publicUrl(address), role: 'gateway', upstreams }, 'voyage gateway listening');
+}
+
 export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
   const { config, secrets } = readConfig();
+  if (opts.role === 'gateway') {
+    if (opts.modules) throw new Error('--modules applies to --role api, not to the gateway');
+    return serveGateway(config, secrets);
+  }
   const problems = splitRoleProblems(opts.role, config);
   if (problems.length) throw new Error(`cannot start:\n  - ${problems.join('\n  - ')}`);
 

@@ -35,12 +35,14 @@ export const ReleasePolicySchema = z
             'step weights must rise',
           )
           .refine((steps) => steps.at(-1)?.weight === 100, 'the last step must reach weight 100'),
+        holdOldSlot: duration.prefault('10m'),
       })
       .strict()
       .prefault({}),
     blueGreen: z
       .object({
         previewSmoke: z.boolean().default(true),
+        autoPromote: z.boolean().default(true),
         postPromotionAnalysis: duration.prefault('60s'),
         holdOldSlot: duration.prefault('10m'),
       })
@@ -48,6 +50,14 @@ export const ReleasePolicySchema = z
       .prefault({}),
     readiness: z
       .object({ timeout: duration.prefault('60s') })
+      .strict()
+      .prefault({}),
+    drain: z
+      .object({ timeout: duration.prefault('30s') })
+      .strict()
+      .prefault({}),
+    hooks: z
+      .object({ preDeploy: z.array(z.string().trim().min(1, 'a hook must be a command')).default([]) })
       .strict()
       .prefault({}),
     analysis: z

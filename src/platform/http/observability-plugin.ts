@@ -3,17 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Health } from '../observability/health.js';
 import type { Metrics } from '../observability/metrics.js';
-import { activeTraceIds, traceIdFromTraceparent } from '../observability/trace-context.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The W3C trace this request belongs to: its span's, or an incoming `traceparent`'s. */
-    traceId?: string;
-  }
-}
 
 /**
- * Request ids echoed, trace ids attached, RED metrics labelled by route template (never the raw
+ * Request ids echoed, spans named by route, RED metrics labelled by route template (never the raw
  * URL), one access log line per request, and the health and metrics endpoints.
  */
 export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
@@ -27,17 +19,6 @@ export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
       if (span && route) {
         span.updateName(`${request.method} ${route}`);
         span.setAttribute('http.route', route);
-      }
-      const traced = activeTraceIds();
-      if (traced) {
-        request.traceId = traced.trace_id; // the logger's mixin adds it to every line
-      } else {
-        // Tracing off: still correlate with the caller's trace when it sent one.
-        const traceId = traceIdFromTraceparent(request.headers.traceparent);
-        if (traceId) {
-          request.traceId = traceId;
-          request.log = request.log.child({ trace_id: traceId });
-        }
       }
     });
 

@@ -1,0 +1,30 @@
+import Fastify from 'fastify';
+import { authPlugin } from '../platform/http/auth.js';
+import { registerEdgePlugins, serverOptions } from '../platform/http/edge-plugins.js';
+import { errorHandlerPlugin } from '../platform/http/error-handler.js';
+import { observabilityPlugin } from '../platform/http/observability-plugin.js';
+import { traceContextPlugin } from '../platform/http/trace-context.js';
+import { VERSION } from '../version.js';
+import type { GatewayContext } from './context.js';
+import { gatewayProxyPlugin } from './proxy.js';
+
+/**
+ * The gateway: the edge work (security headers, CORS, rate limits, token check, request ids,
+ * trace context), then forwarding by path prefix. Its own /health, /health/ready (ready when
+ * every upstream has a ready replica) and /metrics.
+ */
+export async function buildGateway(ctx: GatewayContext) {
+  const app = Fastify(serverOptions(ctx.config, ctx.log));
+  await registerEdgePlugins(app, { config: ctx.config, redis: ctx.redis });
+  await app.register(errorHandlerPlugin);
+  await app.register(traceContextPlugin, { start: true });
+  await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
+  await app.register(authPlugin, { tokens: ctx.accessTokens });
+  await app.register(gatewayProxyPlugin, {
+    routes: ctx.routes,
+    ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
+    metrics: ctx.metrics,
+  });
+  if (!ctx.fallback) app.get('/', async () => ({ name: 'voyage-gateway', version: VERSION }));
+  return app;
+}
