@@ -26,15 +26,6 @@ const rules: Rule[] = ruleFiles.flatMap((f) =>
 );
 const alerts = rules.filter((r) => r.alert);
 
-// Runbooks that ship with the backup, migration and release features, under these names.
-const RUNBOOKS_FROM_OTHER_FEATURES = new Set([
-  'docs/runbooks/backup-restore.md',
-  'docs/runbooks/disaster-recovery.md',
-  'docs/runbooks/failed-migration.md',
-  'docs/runbooks/db-connections.md',
-  'docs/runbooks/rollback.md',
-]);
-
 interface AlertTest {
   alertname: string;
   exp_alerts?: unknown[];
@@ -74,10 +65,7 @@ describe('Prometheus alerts', () => {
       expect(alert.annotations?.description).toBeTruthy();
       const runbook = alert.annotations?.runbook_url ?? '';
       expect(runbook).toMatch(/^docs\/runbooks\/[a-z0-9-]+\.md$/);
-      expect(
-        existsSync(path.join(PROJECT_ROOT, runbook)) || RUNBOOKS_FROM_OTHER_FEATURES.has(runbook),
-        `${runbook} does not exist`,
-      ).toBe(true);
+      expect(existsSync(path.join(PROJECT_ROOT, runbook)), `${runbook} does not exist`).toBe(true);
     },
   );
 
