@@ -81,17 +81,14 @@ export async function openTestDatabase(
       },
     };
   }
-  const pglite = await openPglite(null, migrated ? template.pgliteDump : undefined);
-  const pool = pglitePool(pglite);
-  if (migrated && !template.pgliteDump) await createMigrator(pool, migrations).up();
-  const database: Database = {
-    kind: 'pglite',
-    pool,
-    pglite,
-    async close() {
-      await pool.end();
-      await pglite.close();
+  const database = await openDatabase(
+    { kind: 'pglite', dataDir: null },
+    {
+      poolMax: 1,
+      statementTimeoutMs: 0,
+      ...(migrated && template.pgliteDump ? { pgliteDump: template.pgliteDump } : {}),
     },
-  };
+  );
+  if (migrated && !template.pgliteDump) await createMigrator(database.pool, migrations).up();
   return { database, url: 'pglite://memory', drop: () => database.close() };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.js';
+import { freePort } from '../../platform/net.js';
 import { createHaproxyAdmin, type HaproxyAdmin, writeHaproxyConfig } from './haproxy.js';
 import { DEFAULT_POLICY_FILE, loadReleasePolicy, type ReleasePolicy } from './policy.js';
 import type { ProcessManager } from './process-manager.js';
@@ -77,18 +77,6 @@ export async function openRelease(opts: OpenOptions): Promise<ReleaseEnv> {
     host: os.hostname(),
     config: opts.config,
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Creates the state on first use and makes sure supervisor, HAProxy and the agent run. */
