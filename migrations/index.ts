@@ -3,6 +3,7 @@ import extensions from './20261121090000_extensions.js';
 import identity from './20261121090100_identity.js';
 import fleet from './20261121090200_fleet.js';
 import bookings from './20261121090300_bookings.js';
+import flags from './20261122100000_flags.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -10,4 +11,5 @@ export const migrations: MigrationIndex = {
   '20261121090100_identity': identity,
   '20261121090200_fleet': fleet,
   '20261121090300_bookings': bookings,
+  '20261122100000_flags': flags,
 };

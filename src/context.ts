@@ -20,7 +20,7 @@ import { type ResolvedSecrets, resolveSecrets } from './platform/secrets.js';
  */
 export interface AppContext {
   config: Config;
-  secrets: ResolvedSecrets;
+  secrets: ResolvedSecrets & Omit<Secrets, keyof ResolvedSecrets>;
   log: Logger;
   database: Database;
   db: Db;
@@ -56,7 +56,7 @@ export async function createContext(
   const clock = overrides.clock ?? systemClock;
   const embeddedDir = config.database.kind === 'pglite' ? config.dataDir : null;
   const storeDir = config.database.kind === 'pglite' && config.database.dataDir === null ? null : embeddedDir;
-  const resolved = await resolveSecrets(secrets, storeDir, log);
+  const resolved = { ...secrets, ...(await resolveSecrets(secrets, storeDir, log)) };
 
   const database =
     overrides.database ??

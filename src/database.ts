@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { BookingsTables } from './modules/bookings/tables.js';
+import type { FlagsTables } from './modules/flags/tables.js';
 import type { FleetTables } from './modules/fleet/tables.js';
 import type { IdentityTables } from './modules/identity/tables.js';
 
 /** The whole schema as Kysely sees it: each module declares its own tables. */
-export type DB = IdentityTables & FleetTables & BookingsTables;
+export type DB = IdentityTables & FleetTables & BookingsTables & FlagsTables;
 
 export type Db = Kysely<DB>;

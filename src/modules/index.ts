@@ -3,6 +3,8 @@ import type { AppContext } from '../context.js';
 import type { ConstraintError } from '../platform/http/errors.js';
 import { bookingsRoutes } from './bookings/routes.js';
 import { type BookingsService, createBookingsService, IDEMPOTENCY_KEY_TTL_MS } from './bookings/service.js';
+import { flagsRoutes } from './flags/routes.js';
+import { createFlagsService, type FlagsService } from './flags/service.js';
 import { fleetRoutes } from './fleet/routes.js';
 import { createFleetService, type FleetService } from './fleet/service.js';
 import { createRefreshTokens } from './identity/refresh-tokens.js';
@@ -17,6 +19,7 @@ export interface Services {
   fleet: FleetService;
   search: SearchService;
   bookings: BookingsService;
+  flags: FlagsService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -41,8 +44,9 @@ export function createServices(ctx: AppContext): Services {
     cacheTtlMs: ctx.config.searchCacheTtlMs,
     metrics: ctx.metrics,
   });
+  const flags = createFlagsService({ db: ctx.db, cache: ctx.cache, cacheTtlMs: ctx.config.flagsCacheTtlMs });
   const bookings = createBookingsService({ db: ctx.db, fleet, clock: ctx.clock, metrics: ctx.metrics });
-  return { identity, fleet, search, bookings };
+  return { identity, fleet, search, bookings, flags };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -90,6 +94,18 @@ export const MODULES = [
         statusCode: 409,
         code: 'booking_conflict',
         message: 'The car is already booked for part of this window',
+      },
+    },
+  },
+  {
+    name: 'flags',
+    prefixes: ['/flags', '/feature-flags'],
+    routes: flagsRoutes,
+    constraints: {
+      feature_flags_global_check: {
+        statusCode: 400,
+        code: 'flag_not_targetable',
+        message: 'Operational and kill-switch flags are on or off for everyone',
       },
     },
   },
