@@ -4,6 +4,7 @@ import identity from './20261121090100_identity.js';
 import fleet from './20261121090200_fleet.js';
 import bookings from './20261121090300_bookings.js';
 import flags from './20261122100000_flags.js';
+import notifications from './20261122100100_notifications.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -12,4 +13,5 @@ export const migrations: MigrationIndex = {
   '20261121090200_fleet': fleet,
   '20261121090300_bookings': bookings,
   '20261122100000_flags': flags,
+  '20261122100100_notifications': notifications,
 };

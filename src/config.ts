@@ -161,6 +161,10 @@ const envSchema = z.object({
   LLM_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT: duration('20s'),
   FLAGS_CACHE_TTL: duration('5s'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1–64 letters, digits or :_.-')
+    .default('voyage:'),
 });
 
 export interface FaultInjection {
@@ -256,6 +260,8 @@ export interface Config {
   };
   llm: { baseUrl: string | undefined; model: string; timeoutMs: number };
   flagsCacheTtlMs: number;
+  /** Prefix of every cache key in Redis, so that deployments (or test runs) can share one. */
+  redisPrefix: string;
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
@@ -378,6 +384,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     },
     llm: { baseUrl: e.LLM_BASE_URL?.replace(/\/+$/, ''), model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT },
     flagsCacheTtlMs: e.FLAGS_CACHE_TTL,
+    redisPrefix: e.REDIS_PREFIX,
   };
   return {
     config,

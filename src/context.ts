@@ -77,7 +77,7 @@ export async function createContext(
     });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   }
-  const cache = redis ? redisCache(redis) : memoryCache();
+  const cache = redis ? redisCache(redis, config.redisPrefix) : memoryCache();
   const metrics = createMetrics();
   const jobs = createJobs({ pool: database.pool, log, metrics, work: role === 'all' || role === 'worker' });
   const health = createHealth(config.healthCheckTimeoutMs);

@@ -10,6 +10,13 @@ import { createFleetService, type FleetService } from './fleet/service.js';
 import { createRefreshTokens } from './identity/refresh-tokens.js';
 import { identityRoutes } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
+import { createMailer } from './notifications/mailer.js';
+import { notificationsRoutes } from './notifications/routes.js';
+import {
+  createNotificationsService,
+  DELIVER_JOB,
+  type NotificationsService,
+} from './notifications/service.js';
 import { searchRoutes } from './search/routes.js';
 import { createSearchService, type SearchService } from './search/service.js';
 import type { ModuleDeps } from './types.js';
@@ -20,6 +27,7 @@ export interface Services {
   search: SearchService;
   bookings: BookingsService;
   flags: FlagsService;
+  notifications: NotificationsService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -45,8 +53,28 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
   });
   const flags = createFlagsService({ db: ctx.db, cache: ctx.cache, cacheTtlMs: ctx.config.flagsCacheTtlMs });
-  const bookings = createBookingsService({ db: ctx.db, fleet, clock: ctx.clock, metrics: ctx.metrics });
-  return { identity, fleet, search, bookings, flags };
+  const notifications = createNotificationsService({
+    db: ctx.db,
+    jobs: ctx.jobs,
+    identity,
+    mailer: createMailer({
+      smtpUrl: ctx.secrets.smtpUrl,
+      mailDir: ctx.config.notifications.mailDir,
+      from: ctx.config.notifications.mailFrom,
+    }),
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    log: ctx.log,
+    publicUrl: ctx.config.publicUrl,
+  });
+  const bookings = createBookingsService({
+    db: ctx.db,
+    fleet,
+    notifications,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+  });
+  return { identity, fleet, search, bookings, flags, notifications };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -59,6 +87,21 @@ export function defineJobs(ctx: AppContext, services: Services) {
       const purged = await services.bookings.purgeIdempotencyKeys(IDEMPOTENCY_KEY_TTL_MS);
       ctx.log.info({ purged }, 'expired idempotency keys purged');
     },
+  });
+  const notify = ctx.config.notifications;
+  ctx.jobs.define({
+    name: DELIVER_JOB,
+    retryLimit: notify.retryLimit,
+    retryDelaySeconds: notify.retryDelaySeconds,
+    concurrency: 2,
+    handler: async ({ eventId }) => {
+      await services.notifications.deliver(eventId);
+    },
+  });
+  ctx.jobs.defineLoop({
+    name: 'notifications.relay',
+    intervalMs: notify.relayIntervalMs,
+    run: () => services.notifications.relayPending(),
   });
 }
 
@@ -109,6 +152,7 @@ export const MODULES = [
       },
     },
   },
+  { name: 'notifications', prefixes: ['/notifications'], routes: notificationsRoutes },
 ] as const satisfies readonly ModuleDefinition[];
 
 export type ModuleName = (typeof MODULES)[number]['name'];
