@@ -5,6 +5,7 @@ import fleet from './20261121090200_fleet.js';
 import bookings from './20261121090300_bookings.js';
 import flags from './20261122100000_flags.js';
 import notifications from './20261122100100_notifications.js';
+import stays from './20261122100200_stays.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -14,4 +15,5 @@ export const migrations: MigrationIndex = {
   '20261121090300_bookings': bookings,
   '20261122100000_flags': flags,
   '20261122100100_notifications': notifications,
+  '20261122100200_stays': stays,
 };

@@ -4,8 +4,14 @@ import type { FlagsTables } from './modules/flags/tables.js';
 import type { FleetTables } from './modules/fleet/tables.js';
 import type { IdentityTables } from './modules/identity/tables.js';
 import type { NotificationsTables } from './modules/notifications/tables.js';
+import type { StaysTables } from './modules/stays/tables.js';
 
 /** The whole schema as Kysely sees it: each module declares its own tables. */
-export type DB = IdentityTables & FleetTables & BookingsTables & FlagsTables & NotificationsTables;
+export type DB = IdentityTables &
+  FleetTables &
+  BookingsTables &
+  FlagsTables &
+  NotificationsTables &
+  StaysTables;
 
 export type Db = Kysely<DB>;

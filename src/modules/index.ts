@@ -19,6 +19,8 @@ import {
 } from './notifications/service.js';
 import { searchRoutes } from './search/routes.js';
 import { createSearchService, type SearchService } from './search/service.js';
+import { staysRoutes } from './stays/routes.js';
+import { createStaysService, type StaysService } from './stays/service.js';
 import type { ModuleDeps } from './types.js';
 
 export interface Services {
@@ -28,6 +30,7 @@ export interface Services {
   bookings: BookingsService;
   flags: FlagsService;
   notifications: NotificationsService;
+  stays: StaysService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -74,7 +77,8 @@ export function createServices(ctx: AppContext): Services {
     clock: ctx.clock,
     metrics: ctx.metrics,
   });
-  return { identity, fleet, search, bookings, flags, notifications };
+  const stays = createStaysService({ db: ctx.db, notifications, clock: ctx.clock, metrics: ctx.metrics });
+  return { identity, fleet, search, bookings, flags, notifications, stays };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -153,6 +157,7 @@ export const MODULES = [
     },
   },
   { name: 'notifications', prefixes: ['/notifications'], routes: notificationsRoutes },
+  { name: 'stays', prefixes: ['/stays', '/stay-bookings'], routes: staysRoutes },
 ] as const satisfies readonly ModuleDefinition[];
 
 export type ModuleName = (typeof MODULES)[number]['name'];
