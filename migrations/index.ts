@@ -6,6 +6,7 @@ import bookings from './20261121090300_bookings.js';
 import flags from './20261122100000_flags.js';
 import notifications from './20261122100100_notifications.js';
 import stays from './20261122100200_stays.js';
+import flights from './20261122100300_flights.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -16,4 +17,5 @@ export const migrations: MigrationIndex = {
   '20261122100000_flags': flags,
   '20261122100100_notifications': notifications,
   '20261122100200_stays': stays,
+  '20261122100300_flights': flights,
 };

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BookingsTables } from './modules/bookings/tables.js';
 import type { FlagsTables } from './modules/flags/tables.js';
 import type { FleetTables } from './modules/fleet/tables.js';
+import type { FlightsTables } from './modules/flights/tables.js';
 import type { IdentityTables } from './modules/identity/tables.js';
 import type { NotificationsTables } from './modules/notifications/tables.js';
 import type { StaysTables } from './modules/stays/tables.js';
@@ -12,6 +13,7 @@ export type DB = IdentityTables &
   BookingsTables &
   FlagsTables &
   NotificationsTables &
-  StaysTables;
+  StaysTables &
+  FlightsTables;
 
 export type Db = Kysely<DB>;

@@ -7,6 +7,8 @@ import { flagsRoutes } from './flags/routes.js';
 import { createFlagsService, type FlagsService } from './flags/service.js';
 import { fleetRoutes } from './fleet/routes.js';
 import { createFleetService, type FleetService } from './fleet/service.js';
+import { flightsRoutes } from './flights/routes.js';
+import { createFlightsService, type FlightsService, SCHEDULE_JOB } from './flights/service.js';
 import { createRefreshTokens } from './identity/refresh-tokens.js';
 import { identityRoutes } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
@@ -31,6 +33,7 @@ export interface Services {
   flags: FlagsService;
   notifications: NotificationsService;
   stays: StaysService;
+  flights: FlightsService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -78,7 +81,18 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
   });
   const stays = createStaysService({ db: ctx.db, notifications, clock: ctx.clock, metrics: ctx.metrics });
-  return { identity, fleet, search, bookings, flags, notifications, stays };
+  const flights = createFlightsService({
+    db: ctx.db,
+    cache: ctx.cache,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    log: ctx.log,
+    health: ctx.health,
+    notifications,
+    config: ctx.config.flights,
+    duffelAccessToken: ctx.secrets.duffelAccessToken,
+  });
+  return { identity, fleet, search, bookings, flags, notifications, stays, flights };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -100,6 +114,15 @@ export function defineJobs(ctx: AppContext, services: Services) {
     concurrency: 2,
     handler: async ({ eventId }) => {
       await services.notifications.deliver(eventId);
+    },
+  });
+  ctx.jobs.define({
+    name: SCHEDULE_JOB,
+    cron: '40 2 * * *',
+    retryLimit: 3,
+    handler: async () => {
+      const scheduled = await services.flights.extendSchedule();
+      ctx.log.info({ scheduled }, 'own flight schedule extended');
     },
   });
   ctx.jobs.defineLoop({
@@ -158,6 +181,23 @@ export const MODULES = [
   },
   { name: 'notifications', prefixes: ['/notifications'], routes: notificationsRoutes },
   { name: 'stays', prefixes: ['/stays', '/stay-bookings'], routes: staysRoutes },
+  {
+    name: 'flights',
+    prefixes: ['/flights', '/flight-bookings', '/airports'],
+    routes: flightsRoutes,
+    constraints: {
+      flight_bookings_offer_key: {
+        statusCode: 409,
+        code: 'offer_already_booked',
+        message: 'This offer has already been booked',
+      },
+      flight_routes_flight_number_key: {
+        statusCode: 409,
+        code: 'flight_number_taken',
+        message: 'A route with this flight number exists',
+      },
+    },
+  },
 ] as const satisfies readonly ModuleDefinition[];
 
 export type ModuleName = (typeof MODULES)[number]['name'];

@@ -1,3 +1,4 @@
+import type { Passenger } from '../../src/modules/flights/schemas.js';
 import type { Services } from '../../src/modules/index.js';
 import type { PropertyCreate, RoomTypeCreate } from '../../src/modules/stays/schemas.js';
 import { addDays } from '../../src/platform/dates.js';
@@ -48,3 +49,78 @@ export function todayUtc(): string {
 export function dateIn(days: number): string {
   return addDays(todayUtc(), days);
 }
+
+export const TEST_AIRPORTS = [
+  {
+    iata: 'LHR',
+    name: 'Heathrow',
+    city: 'London',
+    country: 'GB',
+    lat: 51.47,
+    lng: -0.4543,
+    timeZone: 'Europe/London',
+  },
+  {
+    iata: 'CDG',
+    name: 'Paris Charles de Gaulle',
+    city: 'Paris',
+    country: 'FR',
+    lat: 49.0097,
+    lng: 2.5479,
+    timeZone: 'Europe/Paris',
+  },
+  {
+    iata: 'JFK',
+    name: 'John F. Kennedy International',
+    city: 'New York',
+    country: 'US',
+    lat: 40.6413,
+    lng: -73.7781,
+    timeZone: 'America/New_York',
+  },
+];
+
+export async function buildAirports(services: Services) {
+  for (const a of TEST_AIRPORTS) await services.flights.createAirport(a);
+}
+
+let flightNo = 100;
+
+/** A daily route on the own schedule; the airports must exist. */
+export function buildRoute(
+  services: Services,
+  opts: {
+    origin?: string;
+    destination?: string;
+    departureTime?: string;
+    seats?: number;
+    fare?: number;
+    days?: number;
+  } = {},
+) {
+  flightNo += 1;
+  return services.flights.createRoute({
+    origin: opts.origin ?? 'LHR',
+    destination: opts.destination ?? 'CDG',
+    flightNumber: `VY${flightNo}`,
+    departureTime: opts.departureTime ?? '09:30',
+    durationMinutes: 80,
+    aircraft: 'Airbus A320',
+    currency: 'EUR',
+    cabins: [
+      { cabin: 'economy', seats: opts.seats ?? 150, fare: opts.fare ?? 9900 },
+      { cabin: 'business', seats: 12, fare: 45000 },
+    ],
+    scheduleDays: opts.days ?? 30,
+  });
+}
+
+export const PASSENGER: Passenger = {
+  givenName: 'Amelia',
+  familyName: 'Earhart',
+  bornOn: '1987-07-24',
+  title: 'ms',
+  gender: 'f',
+  email: 'amelia@example.com',
+  phoneNumber: '+442080160509',
+};
