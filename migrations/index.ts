@@ -7,6 +7,8 @@ import flags from './20261122100000_flags.js';
 import notifications from './20261122100100_notifications.js';
 import stays from './20261122100200_stays.js';
 import flights from './20261122100300_flights.js';
+import pois from './20261122100400_pois.js';
+import trips from './20261122100500_trips.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -18,4 +20,6 @@ export const migrations: MigrationIndex = {
   '20261122100100_notifications': notifications,
   '20261122100200_stays': stays,
   '20261122100300_flights': flights,
+  '20261122100400_pois': pois,
+  '20261122100500_trips': trips,
 };

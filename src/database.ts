@@ -5,7 +5,9 @@ import type { FleetTables } from './modules/fleet/tables.js';
 import type { FlightsTables } from './modules/flights/tables.js';
 import type { IdentityTables } from './modules/identity/tables.js';
 import type { NotificationsTables } from './modules/notifications/tables.js';
+import type { PoisTables } from './modules/pois/tables.js';
 import type { StaysTables } from './modules/stays/tables.js';
+import type { TripsTables } from './modules/trips/tables.js';
 
 /** The whole schema as Kysely sees it: each module declares its own tables. */
 export type DB = IdentityTables &
@@ -14,6 +16,8 @@ export type DB = IdentityTables &
   FlagsTables &
   NotificationsTables &
   StaysTables &
-  FlightsTables;
+  FlightsTables &
+  PoisTables &
+  TripsTables;
 
 export type Db = Kysely<DB>;

@@ -19,10 +19,14 @@ import {
   DELIVER_JOB,
   type NotificationsService,
 } from './notifications/service.js';
+import { poisRoutes } from './pois/routes.js';
+import { createPoisService, type PoisService } from './pois/service.js';
 import { searchRoutes } from './search/routes.js';
 import { createSearchService, type SearchService } from './search/service.js';
 import { staysRoutes } from './stays/routes.js';
 import { createStaysService, type StaysService } from './stays/service.js';
+import { tripsRoutes } from './trips/routes.js';
+import { COMPLETE_JOB, createTripsService, type TripsService } from './trips/service.js';
 import type { ModuleDeps } from './types.js';
 
 export interface Services {
@@ -34,6 +38,8 @@ export interface Services {
   notifications: NotificationsService;
   stays: StaysService;
   flights: FlightsService;
+  pois: PoisService;
+  trips: TripsService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -92,7 +98,20 @@ export function createServices(ctx: AppContext): Services {
     config: ctx.config.flights,
     duffelAccessToken: ctx.secrets.duffelAccessToken,
   });
-  return { identity, fleet, search, bookings, flags, notifications, stays, flights };
+  const pois = createPoisService({ db: ctx.db });
+  const trips = createTripsService({
+    db: ctx.db,
+    identity,
+    notifications,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    bookings,
+    fleet,
+    stays,
+    flights,
+    pois,
+  });
+  return { identity, fleet, search, bookings, flags, notifications, stays, flights, pois, trips };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -123,6 +142,15 @@ export function defineJobs(ctx: AppContext, services: Services) {
     handler: async () => {
       const scheduled = await services.flights.extendSchedule();
       ctx.log.info({ scheduled }, 'own flight schedule extended');
+    },
+  });
+  ctx.jobs.define({
+    name: COMPLETE_JOB,
+    cron: '5 * * * *',
+    retryLimit: 3,
+    handler: async () => {
+      const completed = await services.trips.completeEnded();
+      if (completed) ctx.log.info({ completed }, 'ended trips completed');
     },
   });
   ctx.jobs.defineLoop({
@@ -195,6 +223,19 @@ export const MODULES = [
         statusCode: 409,
         code: 'flight_number_taken',
         message: 'A route with this flight number exists',
+      },
+    },
+  },
+  { name: 'pois', prefixes: ['/pois'], routes: poisRoutes },
+  {
+    name: 'trips',
+    prefixes: ['/trips'],
+    routes: tripsRoutes,
+    constraints: {
+      trips_status_transition: {
+        statusCode: 409,
+        code: 'invalid_status_transition',
+        message: 'The trip cannot move to this status from where it is',
       },
     },
   },

@@ -1,5 +1,6 @@
 import type { Passenger } from '../../src/modules/flights/schemas.js';
 import type { Services } from '../../src/modules/index.js';
+import type { PoiCreate } from '../../src/modules/pois/schemas.js';
 import type { PropertyCreate, RoomTypeCreate } from '../../src/modules/stays/schemas.js';
 import { addDays } from '../../src/platform/dates.js';
 
@@ -124,3 +125,26 @@ export const PASSENGER: Passenger = {
   email: 'amelia@example.com',
   phoneNumber: '+442080160509',
 };
+
+/** Open 09:00–18:00 every day unless told otherwise. */
+export const EVERY_DAY_9_TO_6: [string, string][][] = Array.from({ length: 7 }, () => [['09:00', '18:00']]);
+
+let poiNo = 0;
+
+export function buildPoi(services: Services, overrides: Partial<PoiCreate> = {}) {
+  poiNo += 1;
+  return services.pois.create({
+    city: 'Paris',
+    country: 'FR',
+    name: `Sight ${poiNo}`,
+    category: 'museum',
+    lat: 48.8606,
+    lng: 2.3376,
+    visitMinutes: 90,
+    priceLevel: 2,
+    openingHours: EVERY_DAY_9_TO_6,
+    timeZone: 'Europe/Paris',
+    description: '',
+    ...overrides,
+  });
+}

@@ -181,6 +181,12 @@ export function createBookingsService(deps: BookingsDeps) {
       return toBooking(row);
     },
 
+    /** For other modules (trips, exports) that decide access themselves. */
+    async find(id: string): Promise<Booking | undefined> {
+      const row = await repo.findBooking(id);
+      return row ? toBooking(row) : undefined;
+    },
+
     async listOwn(userId: string, q: BookingListQuery): Promise<BookingList> {
       const cursor = q.cursor ? decodeCursor(q.cursor, ListCursor) : undefined;
       if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
