@@ -9,6 +9,7 @@ import stays from './20261122100200_stays.js';
 import flights from './20261122100300_flights.js';
 import pois from './20261122100400_pois.js';
 import trips from './20261122100500_trips.js';
+import itinerary from './20261122100600_itinerary.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -22,4 +23,5 @@ export const migrations: MigrationIndex = {
   '20261122100300_flights': flights,
   '20261122100400_pois': pois,
   '20261122100500_trips': trips,
+  '20261122100600_itinerary': itinerary,
 };

@@ -4,6 +4,7 @@ import type { FlagsTables } from './modules/flags/tables.js';
 import type { FleetTables } from './modules/fleet/tables.js';
 import type { FlightsTables } from './modules/flights/tables.js';
 import type { IdentityTables } from './modules/identity/tables.js';
+import type { ItineraryTables } from './modules/itinerary/tables.js';
 import type { NotificationsTables } from './modules/notifications/tables.js';
 import type { PoisTables } from './modules/pois/tables.js';
 import type { StaysTables } from './modules/stays/tables.js';
@@ -18,6 +19,7 @@ export type DB = IdentityTables &
   StaysTables &
   FlightsTables &
   PoisTables &
-  TripsTables;
+  TripsTables &
+  ItineraryTables;
 
 export type Db = Kysely<DB>;

@@ -12,6 +12,9 @@ import { createFlightsService, type FlightsService, SCHEDULE_JOB } from './fligh
 import { createRefreshTokens } from './identity/refresh-tokens.js';
 import { identityRoutes } from './identity/routes.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
+import { createLlmClient } from './itinerary/llm.js';
+import { itineraryRoutes } from './itinerary/routes.js';
+import { createItineraryService, type ItineraryService } from './itinerary/service.js';
 import { createMailer } from './notifications/mailer.js';
 import { notificationsRoutes } from './notifications/routes.js';
 import {
@@ -40,6 +43,7 @@ export interface Services {
   flights: FlightsService;
   pois: PoisService;
   trips: TripsService;
+  itinerary: ItineraryService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -111,7 +115,26 @@ export function createServices(ctx: AppContext): Services {
     flights,
     pois,
   });
-  return { identity, fleet, search, bookings, flags, notifications, stays, flights, pois, trips };
+  const { llm } = ctx.config;
+  const itinerary = createItineraryService({
+    db: ctx.db,
+    trips,
+    pois,
+    flags,
+    notifications,
+    llm: llm.baseUrl
+      ? createLlmClient({
+          baseUrl: llm.baseUrl,
+          apiKey: ctx.secrets.llmApiKey,
+          model: llm.model,
+          timeoutMs: llm.timeoutMs,
+        })
+      : undefined,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    log: ctx.log,
+  });
+  return { identity, fleet, search, bookings, flags, notifications, stays, flights, pois, trips, itinerary };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -239,6 +262,8 @@ export const MODULES = [
       },
     },
   },
+  // Serves /trips/:id/plan: deploy it with the trips module.
+  { name: 'itinerary', prefixes: ['/trips'], routes: itineraryRoutes },
 ] as const satisfies readonly ModuleDefinition[];
 
 export type ModuleName = (typeof MODULES)[number]['name'];
