@@ -10,6 +10,7 @@ import flights from './20261122100300_flights.js';
 import pois from './20261122100400_pois.js';
 import trips from './20261122100500_trips.js';
 import itinerary from './20261122100600_itinerary.js';
+import exportsFeeds from './20261122100700_exports.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -24,4 +25,5 @@ export const migrations: MigrationIndex = {
   '20261122100400_pois': pois,
   '20261122100500_trips': trips,
   '20261122100600_itinerary': itinerary,
+  '20261122100700_exports': exportsFeeds,
 };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { BookingsTables } from './modules/bookings/tables.js';
+import type { ExportsTables } from './modules/exports/tables.js';
 import type { FlagsTables } from './modules/flags/tables.js';
 import type { FleetTables } from './modules/fleet/tables.js';
 import type { FlightsTables } from './modules/flights/tables.js';
@@ -20,6 +21,7 @@ export type DB = IdentityTables &
   FlightsTables &
   PoisTables &
   TripsTables &
-  ItineraryTables;
+  ItineraryTables &
+  ExportsTables;
 
 export type Db = Kysely<DB>;

@@ -3,6 +3,8 @@ import type { AppContext } from '../context.js';
 import type { ConstraintError } from '../platform/http/errors.js';
 import { bookingsRoutes } from './bookings/routes.js';
 import { type BookingsService, createBookingsService, IDEMPOTENCY_KEY_TTL_MS } from './bookings/service.js';
+import { exportsRoutes } from './exports/routes.js';
+import { createExportsService, type ExportsService } from './exports/service.js';
 import { flagsRoutes } from './flags/routes.js';
 import { createFlagsService, type FlagsService } from './flags/service.js';
 import { fleetRoutes } from './fleet/routes.js';
@@ -44,6 +46,7 @@ export interface Services {
   pois: PoisService;
   trips: TripsService;
   itinerary: ItineraryService;
+  exports: ExportsService;
 }
 
 /** Builds every module's service once, in dependency order. */
@@ -134,7 +137,21 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
     log: ctx.log,
   });
-  return { identity, fleet, search, bookings, flags, notifications, stays, flights, pois, trips, itinerary };
+  const exports = createExportsService({ db: ctx.db, trips, itinerary, identity, clock: ctx.clock });
+  return {
+    identity,
+    fleet,
+    search,
+    bookings,
+    flags,
+    notifications,
+    stays,
+    flights,
+    pois,
+    trips,
+    itinerary,
+    exports,
+  };
 }
 
 /** Every module's background jobs, declared on the context's job runner. */
@@ -264,6 +281,8 @@ export const MODULES = [
   },
   // Serves /trips/:id/plan: deploy it with the trips module.
   { name: 'itinerary', prefixes: ['/trips'], routes: itineraryRoutes },
+  // Serves /trips/:id/calendar.ics, /trips/:id/itinerary.pdf and feeds: deploy it with trips.
+  { name: 'exports', prefixes: ['/calendar', '/trips'], routes: exportsRoutes },
 ] as const satisfies readonly ModuleDefinition[];
 
 export type ModuleName = (typeof MODULES)[number]['name'];
