@@ -12,7 +12,7 @@ const DOMAIN = 'voyage';
  * UID in every export, so that importing the calendar again updates events instead of adding
  * copies. A change bumps SEQUENCE (a cancellation is a change).
  */
-function uidOf(trip: Trip, item: TripItem): string {
+function uidOf(item: TripItem): string {
   return item.refId && item.kind !== 'activity'
     ? `${item.kind.replace('_', '-')}-${item.refId}@${DOMAIN}`
     : `trip-item-${item.id}@${DOMAIN}`;
@@ -50,7 +50,7 @@ export function buildCalendar(trip: Trip, items: TripItem[], plan: Plan | undefi
       item.body ?? undefined,
     ].filter(Boolean);
     cal.createEvent({
-      id: uidOf(trip, item),
+      id: uidOf(item),
       start: zoned(item.startsAt, item.timeZone),
       end: zoned(item.endsAt ?? item.startsAt, item.timeZone),
       timezone: item.timeZone,
