@@ -21,7 +21,7 @@ export default defineMigration({
       destination char(3) NOT NULL REFERENCES airports (iata),
       flight_number text NOT NULL CONSTRAINT flight_routes_flight_number_check CHECK (flight_number ~ '^[A-Z0-9]{2}[0-9]{1,4}$'),
       departure_time time NOT NULL,
-      duration_minutes integer NOT NULL CONSTRAINT flight_routes_duration_check CHECK (duration_minutes BETWEEN 20 AND 1200),
+      duration_minutes integer NOT NULL CONSTRAINT flight_routes_duration_check CHECK (duration_minutes BETWEEN 20 AND 1440),
       aircraft text NOT NULL DEFAULT '',
       currency char(3) NOT NULL CONSTRAINT flight_routes_currency_check CHECK (currency ~ '^[A-Z]{3}$'),
       -- [{"cabin": "economy", "seats": 150, "fare": 12000}, …]: what each scheduled flight gets.

@@ -29,7 +29,7 @@ import { createPoisService, type PoisService } from './pois/service.js';
 import { searchRoutes } from './search/routes.js';
 import { createSearchService, type SearchService } from './search/service.js';
 import { staysRoutes } from './stays/routes.js';
-import { createStaysService, type StaysService } from './stays/service.js';
+import { createStaysService, ROLL_INVENTORY_JOB, type StaysService } from './stays/service.js';
 import { tripsRoutes } from './trips/routes.js';
 import { COMPLETE_JOB, createTripsService, type TripsService } from './trips/service.js';
 import type { ModuleDeps } from './types.js';
@@ -173,6 +173,15 @@ export function defineJobs(ctx: AppContext, services: Services) {
     concurrency: 2,
     handler: async ({ eventId }) => {
       await services.notifications.deliver(eventId);
+    },
+  });
+  ctx.jobs.define({
+    name: ROLL_INVENTORY_JOB,
+    cron: '20 2 * * *',
+    retryLimit: 3,
+    handler: async () => {
+      const nights = await services.stays.rollInventory();
+      ctx.log.info({ nights }, 'room inventory rolled forward');
     },
   });
   ctx.jobs.define({

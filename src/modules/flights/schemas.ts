@@ -48,7 +48,7 @@ export const RouteCreate = z.object({
   destination: iata,
   flightNumber: z.string().regex(/^[A-Z0-9]{2}[0-9]{1,4}$/, 'must look like VY120'),
   departureTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time like 08:30'),
-  durationMinutes: z.number().int().min(20).max(1200),
+  durationMinutes: z.number().int().min(20).max(1440),
   aircraft: z.string().trim().max(60).default(''),
   currency,
   cabins: z.array(CabinPlan).min(1).max(4),

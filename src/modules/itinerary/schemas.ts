@@ -3,6 +3,7 @@ import { POI_CATEGORIES } from '../pois/tables.js';
 import { PACES } from './planner.js';
 
 export const PlanRequest = z.object({
+  /** Categories to choose from; every category when empty. Must-sees are chosen whatever theirs. */
   interests: z.array(z.enum(POI_CATEGORIES)).max(POI_CATEGORIES.length).default([]),
   pace: z.enum(Object.keys(PACES) as [keyof typeof PACES]).default('moderate'),
   /** Highest price level to choose (0 free … 4 expensive); must-sees are chosen whatever they cost. */

@@ -139,6 +139,24 @@ export function createStaysRepository(base: Db) {
       return Number(res.numAffectedRows ?? 0);
     },
 
+    /**
+     * Keeps every room type on sale until `until`: nights after its last one get the last night's
+     * rooms at the room type's rate. Nights already there are left alone.
+     */
+    async rollInventory(today: string, until: string, db: Db = base): Promise<number> {
+      const res = await sql`
+        INSERT INTO room_inventory (room_type_id, night, capacity, rate)
+        SELECT rt.id, d::date, last.capacity, rt.nightly_rate
+        FROM room_types rt
+        JOIN LATERAL (
+          SELECT night, capacity FROM room_inventory WHERE room_type_id = rt.id ORDER BY night DESC LIMIT 1
+        ) last ON true
+        CROSS JOIN LATERAL generate_series(greatest(last.night + 1, ${today}::date), ${until}::date - 1, interval '1 day') d
+        ON CONFLICT (room_type_id, night) DO NOTHING
+      `.execute(db);
+      return Number(res.numAffectedRows ?? 0);
+    },
+
     inventory(roomTypeId: string, from: string, to: string, db: Db = base) {
       return db
         .selectFrom('room_inventory')

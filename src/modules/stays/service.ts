@@ -31,6 +31,15 @@ import type {
 } from './schemas.js';
 
 export const MAX_NIGHTS = 30;
+export const ROLL_INVENTORY_JOB = 'stays.roll-inventory';
+/** How far ahead the daily job keeps rooms on sale. */
+export const INVENTORY_HORIZON_DAYS = 180;
+
+declare module '../../platform/jobs.js' {
+  interface JobCatalogue {
+    'stays.roll-inventory': Record<string, never>;
+  }
+}
 /** How far ahead inventory can be put on sale or searched. */
 export const MAX_DAYS_AHEAD = 550;
 const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
@@ -244,6 +253,12 @@ export function createStaysService(deps: StaysDeps) {
           throw conflict('rooms_below_booked', 'More rooms are already booked on some of these nights');
         throw err;
       }
+    },
+
+    /** Nights added so that every room type stays on sale `days` ahead. */
+    async rollInventory(days = INVENTORY_HORIZON_DAYS): Promise<number> {
+      const today = todayIn('UTC', clock.now());
+      return repo.rollInventory(today, addDays(today, days));
     },
 
     async inventory(roomTypeId: string, from: string, to: string) {

@@ -403,6 +403,18 @@ describe('stays', () => {
     });
   });
 
+  it('rolls inventory forward: every room type stays on sale at its last number of rooms', async () => {
+    const p = await buildProperty(t.services);
+    const rt = await buildRoomType(t.services, p.id, { rooms: 4, days: 10, nightlyRate: 15000 });
+    await t.services.stays.setInventory(rt.id, { from: dateIn(9), to: dateIn(10), rooms: 2, rate: 99999 });
+    expect(await t.services.stays.rollInventory(30)).toBeGreaterThanOrEqual(20);
+    const nights = await inventory(rt.id, dateIn(0), dateIn(31));
+    expect(nights.map((n) => n.night)).toEqual(Array.from({ length: 30 }, (_, i) => dateIn(i)));
+    expect(nights[9]).toMatchObject({ rooms: 2, rate: 99999 });
+    expect(nights.slice(10).every((n) => n.rooms === 2 && n.rate === 15000 && n.booked === 0)).toBe(true);
+    expect(await t.services.stays.rollInventory(30)).toBe(0);
+  });
+
   it('of 100 concurrent attempts for the last room exactly one succeeds, the rest get 409 sold_out, none 5xx', async () => {
     const p = await buildProperty(t.services);
     const rt = await buildRoomType(t.services, p.id, { rooms: 1 });

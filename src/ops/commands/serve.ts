@@ -54,11 +54,11 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
     const applied = await ctx.migrator.up();
     if (applied.length) log.info({ applied }, 'migrations applied');
   }
+  const services = createServices(ctx);
   if (config.demoData && opts.role === 'all') {
-    const summary = await seedDemoIfEmpty(ctx);
+    const summary = await seedDemoIfEmpty(ctx, services);
     if (summary) log.info(summary, 'demo data created');
   }
-  const services = createServices(ctx);
   defineJobs(ctx, services);
   await ctx.jobs.start();
   ctx.health.register('jobs', async () => ctx.jobs.boss !== undefined);
