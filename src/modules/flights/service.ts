@@ -11,12 +11,11 @@ import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
 import type { Health } from '../../platform/observability/health.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
-import type { BookingEventPayload } from '../notifications/events.js';
 import type { NotificationsService } from '../notifications/service.js';
-import { type AirportRow, createFlightsRepository, type FlightBookingRow } from './repository.js';
+import { eventPayload, publicOffer, toFlightBooking, toHttpError } from './mappers.js';
+import { createFlightsRepository, type FlightBookingRow } from './repository.js';
+import { createScheduleAdmin } from './schedule.js';
 import type {
-  Airport,
-  AirportCreate,
   FlightBooking,
   FlightBookingCreate,
   FlightBookingList,
@@ -25,9 +24,6 @@ import type {
   FlightSearchResponse,
   Offer,
   Passenger,
-  Route,
-  RouteCreate,
-  Segment,
 } from './schemas.js';
 import { duffelSupplier } from './suppliers/duffel.js';
 import { ownScheduleSupplier } from './suppliers/own-schedule.js';
@@ -35,8 +31,6 @@ import { createSupplierSet } from './suppliers/registry.js';
 import { type FlightSupplier, SupplierError, type SupplierOffer } from './suppliers/types.js';
 
 export const SCHEDULE_JOB = 'flights.extend-schedule';
-/** Days ahead the own schedule is kept filled by the daily job. */
-export const SCHEDULE_DAYS = 60;
 
 declare module '../../platform/jobs.js' {
   interface JobCatalogue {
@@ -46,81 +40,6 @@ declare module '../../platform/jobs.js' {
 
 const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
 const offerKey = (id: string) => `offer:${id}`;
-
-function toAirport(r: AirportRow): Airport {
-  return {
-    iata: r.iata.trim(),
-    name: r.name,
-    city: r.city,
-    country: r.country.trim(),
-    lat: r.lat,
-    lng: r.lng,
-    timeZone: r.time_zone,
-  };
-}
-
-export function toFlightBooking(r: FlightBookingRow): FlightBooking {
-  return {
-    id: r.id,
-    userId: r.user_id,
-    supplier: r.supplier,
-    bookingReference: r.booking_reference,
-    status: r.status,
-    cabin: r.cabin,
-    origin: r.origin.trim(),
-    destination: r.destination.trim(),
-    departureAt: r.departure_at.toISOString(),
-    arrivalAt: r.arrival_at.toISOString(),
-    segments: r.segments as Segment[],
-    passengers: (r.passengers as Passenger[]).map((p) => ({
-      givenName: p.givenName,
-      familyName: p.familyName,
-    })),
-    totalAmount: r.total_amount,
-    currency: r.currency.trim(),
-    createdAt: r.created_at.toISOString(),
-    cancelledAt: r.cancelled_at ? r.cancelled_at.toISOString() : null,
-  };
-}
-
-function eventPayload(b: FlightBooking): BookingEventPayload {
-  const first = b.segments[0];
-  return {
-    kind: 'flight',
-    bookingId: b.id,
-    title: `${b.origin} → ${b.destination}, ${b.segments.map((s) => s.flightNumber).join(' + ')}`,
-    start: b.departureAt,
-    end: b.arrivalAt,
-    timeZone: first?.departureTimeZone ?? 'UTC',
-    totalAmount: b.totalAmount,
-    currency: b.currency,
-    reference: b.bookingReference,
-  };
-}
-
-const publicOffer = ({ supplierData: _, ...offer }: SupplierOffer): Offer => offer;
-
-/** A supplier's failure as the client sees it. */
-function toHttpError(err: SupplierError): AppError {
-  switch (err.code) {
-    case 'offer_expired':
-      return conflict('offer_expired', 'This offer has expired; search again');
-    case 'price_changed':
-      return conflict('price_changed', 'The price of this offer changed; search again');
-    case 'sold_out':
-      return conflict('sold_out', err.message);
-    case 'rate_limited': {
-      const seconds = err.retryAfterSeconds ?? 60;
-      return new AppError(503, 'supplier_busy', `${err.supplier} is busy; retry in ${seconds} s`, undefined, {
-        'retry-after': String(seconds),
-      });
-    }
-    case 'rejected':
-      return new AppError(422, 'supplier_rejected', err.message);
-    default:
-      return new AppError(502, 'supplier_unavailable', `${err.supplier} is unavailable; try again later`);
-  }
-}
 
 export interface FlightsDeps {
   db: Db;
@@ -264,66 +183,7 @@ export function createFlightsService(deps: FlightsDeps) {
   return {
     suppliers: set,
 
-    async listAirports(): Promise<Airport[]> {
-      return (await repo.listAirports()).map(toAirport);
-    },
-
-    async createAirport(input: AirportCreate): Promise<Airport> {
-      return toAirport(
-        await repo.insertAirport({
-          iata: input.iata,
-          name: input.name,
-          city: input.city,
-          country: input.country,
-          lat: input.lat,
-          lng: input.lng,
-          time_zone: input.timeZone,
-        }),
-      );
-    },
-
-    async findAirport(iata: string): Promise<Airport | undefined> {
-      const row = await repo.findAirport(iata);
-      return row ? toAirport(row) : undefined;
-    },
-
-    async createRoute(input: RouteCreate): Promise<Route> {
-      if (input.origin === input.destination)
-        throw badRequest('same_airports', 'origin and destination differ');
-      for (const code of [input.origin, input.destination]) {
-        if (!(await repo.findAirport(code))) throw badRequest('unknown_airport', `No airport ${code}`);
-      }
-      const route = await repo.insertRoute({
-        origin: input.origin,
-        destination: input.destination,
-        flight_number: input.flightNumber,
-        departure_time: input.departureTime,
-        duration_minutes: input.durationMinutes,
-        aircraft: input.aircraft,
-        currency: input.currency,
-        cabins: input.cabins,
-      });
-      const today = todayIn('UTC', clock.now());
-      await repo.scheduleFlights(today, addDays(today, input.scheduleDays), route.id);
-      return {
-        id: route.id,
-        origin: route.origin.trim(),
-        destination: route.destination.trim(),
-        flightNumber: route.flight_number,
-        departureTime: route.departure_time.slice(0, 5),
-        durationMinutes: route.duration_minutes,
-        aircraft: route.aircraft,
-        currency: route.currency.trim(),
-        cabins: route.cabins,
-        scheduledFlights: await repo.countFlights(route.id),
-      };
-    },
-
-    /** Keeps daily flights scheduled `days` ahead; flights already there are left alone. */
-    async extendSchedule(days = SCHEDULE_DAYS): Promise<number> {
-      const today = todayIn('UTC', clock.now());
-      return repo.scheduleFlights(today, addDays(today, days));
-    },
+    ...createScheduleAdmin({ repo, clock }),
 
     /** Offers from every enabled supplier; a slow or failing one adds a warning, not an error. */
     async search(q: FlightSearchQuery): Promise<FlightSearchResponse> {

@@ -1,20 +1,15 @@
 import { z } from 'zod';
 import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
-import { addDays, daysBetween, todayIn, zonedInstant } from '../../platform/dates.js';
+import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
-import type { BookingEventPayload } from '../notifications/events.js';
 import type { NotificationsService } from '../notifications/service.js';
-import {
-  type BookingWithPlace,
-  createStaysRepository,
-  type PropertyRow,
-  type RoomTypeRow,
-} from './repository.js';
+import { eventPayload, toProperty, toRoomType, toStayBooking } from './mappers.js';
+import { type BookingWithPlace, createStaysRepository } from './repository.js';
 import type {
   InventoryUpdate,
   Property,
@@ -43,78 +38,6 @@ declare module '../../platform/jobs.js' {
 /** How far ahead inventory can be put on sale or searched. */
 export const MAX_DAYS_AHEAD = 550;
 const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
-
-const hhmm = (time: string) => time.slice(0, 5);
-
-export function toProperty(r: PropertyRow): Property {
-  return {
-    id: r.id,
-    name: r.name,
-    city: r.city,
-    country: r.country.trim(),
-    address: r.address,
-    lat: r.lat,
-    lng: r.lng,
-    stars: r.stars,
-    amenities: r.amenities,
-    checkInTime: hhmm(r.check_in_time),
-    checkOutTime: hhmm(r.check_out_time),
-    timeZone: r.time_zone,
-    currency: r.currency.trim(),
-  };
-}
-
-function toRoomType(r: RoomTypeRow): RoomType {
-  return {
-    id: r.id,
-    propertyId: r.property_id,
-    name: r.name,
-    maxGuests: r.max_guests,
-    nightlyRate: r.nightly_rate,
-  };
-}
-
-export function toStayBooking(r: BookingWithPlace): StayBooking {
-  return {
-    id: r.id,
-    userId: r.user_id,
-    roomTypeId: r.room_type_id,
-    roomTypeName: r.room_type_name,
-    property: {
-      id: r.property_id,
-      name: r.property_name,
-      city: r.city,
-      address: r.address,
-      lat: r.lat,
-      lng: r.lng,
-      timeZone: r.time_zone,
-    },
-    checkIn: r.check_in,
-    checkOut: r.check_out,
-    checkInAt: zonedInstant(r.check_in, r.check_in_time, r.time_zone).toISOString(),
-    checkOutAt: zonedInstant(r.check_out, r.check_out_time, r.time_zone).toISOString(),
-    nights: daysBetween(r.check_in, r.check_out),
-    guests: r.guests,
-    status: r.status,
-    totalAmount: r.total_amount,
-    currency: r.currency.trim(),
-    createdAt: r.created_at.toISOString(),
-    cancelledAt: r.cancelled_at ? r.cancelled_at.toISOString() : null,
-  };
-}
-
-function eventPayload(b: StayBooking): BookingEventPayload {
-  return {
-    kind: 'stay',
-    bookingId: b.id,
-    title: `${b.roomTypeName} at ${b.property.name}, ${b.property.city}`,
-    start: b.checkInAt,
-    end: b.checkOutAt,
-    timeZone: b.property.timeZone,
-    totalAmount: b.totalAmount,
-    currency: b.currency,
-  };
-}
 
 function checkStayDates(checkIn: string, checkOut: string) {
   if (checkIn >= checkOut) throw badRequest('invalid_dates', 'checkIn must be before checkOut');
