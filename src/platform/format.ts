@@ -31,7 +31,7 @@ export function formatDateTime(instant: Date | string, timeZone: string): string
   }).format(new Date(instant));
 }
 
-/** A calendar date (YYYY-MM-DD) as "Sat 1 May 2027". */
+/** A calendar date (YYYY-MM-DD) as "Sat, 1 May 2027". */
 export function formatDate(date: string): string {
   return new Intl.DateTimeFormat('en-GB', {
     timeZone: 'UTC',
