@@ -4,6 +4,14 @@ import identity from './20261121090100_identity.js';
 import fleet from './20261121090200_fleet.js';
 import bookings from './20261121090300_bookings.js';
 import bookingsWindowIndex from './20261121100000_bookings_window_index.js';
+import flags from './20261122100000_flags.js';
+import notifications from './20261122100100_notifications.js';
+import stays from './20261122100200_stays.js';
+import flights from './20261122100300_flights.js';
+import pois from './20261122100400_pois.js';
+import trips from './20261122100500_trips.js';
+import itinerary from './20261122100600_itinerary.js';
+import exportsFeeds from './20261122100700_exports.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
 export const migrations: MigrationIndex = {
@@ -12,4 +20,12 @@ export const migrations: MigrationIndex = {
   '20261121090200_fleet': fleet,
   '20261121090300_bookings': bookings,
   '20261121100000_bookings_window_index': bookingsWindowIndex,
+  '20261122100000_flags': flags,
+  '20261122100100_notifications': notifications,
+  '20261122100200_stays': stays,
+  '20261122100300_flights': flights,
+  '20261122100400_pois': pois,
+  '20261122100500_trips': trips,
+  '20261122100600_itinerary': itinerary,
+  '20261122100700_exports': exportsFeeds,
 };

@@ -69,9 +69,56 @@ describe('config', () => {
       /^OTEL_EXPORTER_OTLP_ENDPOINT: expected the base URL/,
     ],
     [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, /^OTEL_TRACES_SAMPLER_ARG: expected a ratio/],
+    [{ SMTP_URL: 'mail.example.com:25' }, /^SMTP_URL: expected smtp/],
+    [{ FLIGHT_SUPPLIERS: 'own-schedule,amadeus' }, /^FLIGHT_SUPPLIERS: unknown value\(s\) amadeus/],
+    [{ FLIGHT_SUPPLIERS: 'duffel' }, /^DUFFEL_ACCESS_TOKEN: required when FLIGHT_SUPPLIERS includes duffel/],
+    [{ FLIGHT_SUPPLIERS_REQUIRED: 'duffel' }, /^FLIGHT_SUPPLIERS_REQUIRED: duffel is not among the enabled/],
+    [{ LLM_BASE_URL: 'api.openai.com' }, /^LLM_BASE_URL: expected http/],
+    [{ LLM_TIMEOUT: 'ages' }, /^LLM_TIMEOUT: expected a duration/],
+    [{ PUBLIC_URL: 'voyage.example' }, /^PUBLIC_URL: expected http/],
+    [{ REDIS_PREFIX: 'has space' }, /^REDIS_PREFIX:/],
   ])('names the variable in error %j', (env, pattern) => {
     const p = problems(env as Record<string, string>);
     expect(p.some((line) => pattern.test(line))).toBe(true);
+  });
+
+  it('reads the travel modules’ settings, keeping credentials among the secrets', () => {
+    const { config, secrets } = readConfig({
+      SMTP_URL: 'smtp://user:pw@mail.internal:587',
+      DUFFEL_ACCESS_TOKEN: 'duffel_test_abc',
+      DUFFEL_API_URL: 'http://127.0.0.1:9999/',
+      FLIGHT_SUPPLIERS_REQUIRED: 'own-schedule',
+      FLIGHT_SUPPLIER_TIMEOUT: '1500ms',
+      LLM_BASE_URL: 'https://llm.internal/v1/',
+      LLM_API_KEY: 'sk-x',
+      LLM_MODEL: 'small',
+      NOTIFICATION_RETRY_DELAY: '2m',
+      PUBLIC_URL: 'https://voyage.example/',
+    });
+    expect(config.flights).toMatchObject({
+      suppliers: ['own-schedule', 'duffel'],
+      requiredForReadiness: ['own-schedule'],
+      duffelApiUrl: 'http://127.0.0.1:9999',
+      supplierTimeoutMs: 1500,
+      offerTtlMs: 15 * 60_000,
+    });
+    expect(config.llm).toEqual({ baseUrl: 'https://llm.internal/v1', model: 'small', timeoutMs: 20_000 });
+    expect(config.notifications).toMatchObject({
+      retryDelaySeconds: 120,
+      mailDir: path.resolve('./data/mail'),
+    });
+    expect(config.publicUrl).toBe('https://voyage.example');
+    expect(secrets).toMatchObject({
+      smtpUrl: 'smtp://user:pw@mail.internal:587',
+      duffelAccessToken: 'duffel_test_abc',
+      llmApiKey: 'sk-x',
+    });
+    expect(JSON.stringify(config)).not.toMatch(/pw@|duffel_test_abc|sk-x/);
+    // Without a Duffel token only the own schedule is searched.
+    expect(readConfig({}).config.flights.suppliers).toEqual(['own-schedule']);
+    expect(
+      readConfig({ FLIGHT_SUPPLIERS: 'own-schedule', DUFFEL_ACCESS_TOKEN: 't' }).config.flights.suppliers,
+    ).toEqual(['own-schedule']);
   });
 
   it('reports every bad variable at once', () => {

@@ -59,6 +59,31 @@ const bool = (fallback: boolean | undefined) =>
       return z.NEVER;
     });
 
+/** A comma-separated list whose items must be among `allowed`; undefined when unset. */
+const list = <T extends string>(allowed: readonly T[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const items = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i));
+      if (unknown.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown value(s) ${unknown.join(', ')}; expected a comma-separated list of ${allowed.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(items)] as T[];
+    });
+
+export const FLIGHT_SUPPLIER_NAMES = ['own-schedule', 'duffel'] as const;
+export type FlightSupplierName = (typeof FLIGHT_SUPPLIER_NAMES)[number];
+
 const secret = z
   .string()
   .optional()
@@ -156,6 +181,42 @@ const envSchema = z.object({
   RELEASE_PROCESS_MANAGER: z.enum(['supervisor', 'systemd']).default('supervisor'),
   RELEASE_WEBHOOK_URL: httpUrl,
   PROMETHEUS_URL: httpUrl,
+  // Travel product: notifications, flight suppliers, the itinerary planner's LLM, feature flags.
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), 'expected http(s)://…')
+    .transform((v) => (v ? v.replace(/\/+$/, '') : undefined)),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^smtps?:\/\//.test(v), 'expected smtp://… or smtps://…'),
+  MAIL_FROM: z.string().min(3).default('Voyage <no-reply@voyage.example>'),
+  NOTIFICATION_RETRY_LIMIT: int(6, 0, 50),
+  NOTIFICATION_RETRY_DELAY: duration('30s'),
+  OUTBOX_RELAY_INTERVAL: duration('1s'),
+  FLIGHT_SUPPLIERS: list(FLIGHT_SUPPLIER_NAMES),
+  FLIGHT_SUPPLIERS_REQUIRED: list(FLIGHT_SUPPLIER_NAMES),
+  DUFFEL_ACCESS_TOKEN: z.string().optional(),
+  DUFFEL_API_URL: z
+    .string()
+    .default('https://api.duffel.com')
+    .refine((v) => /^https?:\/\//.test(v), 'expected http(s)://…'),
+  FLIGHT_SUPPLIER_TIMEOUT: duration('4s'),
+  FLIGHT_OFFER_TTL: duration('15m'),
+  FLIGHT_BREAKER_RESET: duration('30s'),
+  LLM_BASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\//.test(v), 'expected http(s)://…, e.g. https://api.openai.com/v1'),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_TIMEOUT: duration('20s'),
+  FLAGS_CACHE_TTL: duration('5s'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1–64 letters, digits or :_.-')
+    .default('voyage:'),
 });
 
 export interface FaultInjection {
@@ -317,12 +378,39 @@ export interface Config {
     /** PATH, for the programs the release controller runs (HAProxy, supervisor, hooks). */
     searchPath: string;
   };
+  /** Base URL for links in emails and calendar feeds; the request's host when unset. */
+  publicUrl: string | undefined;
+  notifications: {
+    mailFrom: string;
+    /** Without SMTP_URL, emails are written as .eml files here. */
+    mailDir: string;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    relayIntervalMs: number;
+  };
+  flights: {
+    suppliers: FlightSupplierName[];
+    /** Suppliers whose health decides readiness; the others are reported only. */
+    requiredForReadiness: FlightSupplierName[];
+    duffelApiUrl: string;
+    supplierTimeoutMs: number;
+    offerTtlMs: number;
+    breakerResetMs: number;
+  };
+  llm: { baseUrl: string | undefined; model: string; timeoutMs: number };
+  flagsCacheTtlMs: number;
+  /** Prefix of every cache key in Redis, so that deployments (or test runs) can share one. */
+  redisPrefix: string;
 }
 
 /** Secrets are kept apart from Config so that Config can be logged. */
 export interface Secrets {
   jwtAccessSecret: string | undefined;
   jwtRefreshSecret: string | undefined;
+  /** May carry a password, hence a secret. */
+  smtpUrl?: string | undefined;
+  duffelAccessToken?: string | undefined;
+  llmApiKey?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -372,6 +460,19 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     if (typeof parsed === 'string') throw new ConfigError([`GATEWAY_UPSTREAMS: ${parsed}`]);
     upstreams = parsed;
   }
+  const suppliers = e.FLIGHT_SUPPLIERS ?? [
+    'own-schedule',
+    ...(e.DUFFEL_ACCESS_TOKEN ? ['duffel' as const] : []),
+  ];
+  const supplierProblems: string[] = [];
+  if (suppliers.includes('duffel') && !e.DUFFEL_ACCESS_TOKEN)
+    supplierProblems.push('DUFFEL_ACCESS_TOKEN: required when FLIGHT_SUPPLIERS includes duffel');
+  const notEnabled = (e.FLIGHT_SUPPLIERS_REQUIRED ?? []).filter((s) => !suppliers.includes(s));
+  if (notEnabled.length)
+    supplierProblems.push(
+      `FLIGHT_SUPPLIERS_REQUIRED: ${notEnabled.join(', ')} is not among the enabled suppliers (${suppliers.join(', ')})`,
+    );
+  if (supplierProblems.length) throw new ConfigError(supplierProblems);
   const corsRaw = e.CORS_ORIGINS.trim();
   const config: Config = {
     port: e.PORT,
@@ -446,10 +547,35 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       prometheusUrl: e.PROMETHEUS_URL,
       searchPath: env.PATH || '/usr/local/bin:/usr/bin:/bin',
     },
+    publicUrl: e.PUBLIC_URL,
+    notifications: {
+      mailFrom: e.MAIL_FROM,
+      mailDir: path.resolve(e.DATA_DIR, 'mail'),
+      retryLimit: e.NOTIFICATION_RETRY_LIMIT,
+      retryDelaySeconds: Math.max(1, Math.round(e.NOTIFICATION_RETRY_DELAY / 1000)),
+      relayIntervalMs: Math.max(50, e.OUTBOX_RELAY_INTERVAL),
+    },
+    flights: {
+      suppliers,
+      requiredForReadiness: e.FLIGHT_SUPPLIERS_REQUIRED ?? [],
+      duffelApiUrl: e.DUFFEL_API_URL.replace(/\/+$/, ''),
+      supplierTimeoutMs: e.FLIGHT_SUPPLIER_TIMEOUT,
+      offerTtlMs: e.FLIGHT_OFFER_TTL,
+      breakerResetMs: e.FLIGHT_BREAKER_RESET,
+    },
+    llm: { baseUrl: e.LLM_BASE_URL?.replace(/\/+$/, ''), model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT },
+    flagsCacheTtlMs: e.FLAGS_CACHE_TTL,
+    redisPrefix: e.REDIS_PREFIX,
   };
   return {
     config,
-    secrets: { jwtAccessSecret: e.JWT_ACCESS_SECRET, jwtRefreshSecret: e.JWT_REFRESH_SECRET },
+    secrets: {
+      jwtAccessSecret: e.JWT_ACCESS_SECRET,
+      jwtRefreshSecret: e.JWT_REFRESH_SECRET,
+      smtpUrl: e.SMTP_URL || undefined,
+      duffelAccessToken: e.DUFFEL_ACCESS_TOKEN || undefined,
+      llmApiKey: e.LLM_API_KEY || undefined,
+    },
   };
 }
 

@@ -22,7 +22,7 @@ import { type ResolvedSecrets, resolveSecrets } from './platform/secrets.js';
  */
 export interface AppContext {
   config: Config;
-  secrets: ResolvedSecrets;
+  secrets: ResolvedSecrets & Omit<Secrets, keyof ResolvedSecrets>;
   log: Logger;
   database: Database;
   db: Db;
@@ -60,7 +60,7 @@ export async function createContext(
   const clock = overrides.clock ?? systemClock;
   const embeddedDir = config.database.kind === 'pglite' ? config.dataDir : null;
   const storeDir = config.database.kind === 'pglite' && config.database.dataDir === null ? null : embeddedDir;
-  const resolved = await resolveSecrets(secrets, storeDir, log);
+  const resolved = { ...secrets, ...(await resolveSecrets(secrets, storeDir, log)) };
 
   const database =
     overrides.database ??
@@ -84,7 +84,7 @@ export async function createContext(
     });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   }
-  const cache = redis ? redisCache(redis) : memoryCache();
+  const cache = redis ? redisCache(redis, config.redisPrefix) : memoryCache();
   const metrics = createMetrics();
   const jobs = createJobs({ pool: database.pool, log, metrics, work: role === 'all' || role === 'worker' });
   const health = createHealth(config.healthCheckTimeoutMs);

@@ -3,7 +3,9 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../database.js';
 import type { CarClass } from '../modules/fleet/tables.js';
 import { hashPassword } from '../modules/identity/passwords.js';
+import type { Services } from '../modules/index.js';
 import { CLASS_PROFILE, DEMO_CITIES, DEMO_MODELS, DEMO_USER } from './demo-data.js';
+import { seedTravelDemoIfEmpty, type TravelSeedSummary } from './seed-travel.js';
 
 /**
  * Deterministic data: the same --seed gives the same rows, ids included, so benchmarks and demos
@@ -56,6 +58,7 @@ export interface SeedSummary {
   users: number;
   bookings: number;
   ms: number;
+  travel?: TravelSeedSummary;
 }
 
 async function seedLocations(ctx: AppContext, seed: number) {
@@ -227,10 +230,17 @@ export async function seed(ctx: AppContext, opts: SeedOptions): Promise<SeedSumm
   return { locations, cars: opts.cars, users, bookings: opts.bookings, ms: Date.now() - started };
 }
 
-/** First embedded start: a world of demo data and one account to sign in with. */
-export async function seedDemoIfEmpty(ctx: AppContext): Promise<SeedSummary | undefined> {
+/**
+ * First embedded start: a world of demo data and one account to sign in with; the travel
+ * catalogue and the demo trip are added on their own when missing (a data directory from before
+ * they existed gets them too).
+ */
+export async function seedDemoIfEmpty(ctx: AppContext, services: Services): Promise<SeedSummary | undefined> {
   const any = await ctx.db.selectFrom('cars').select('id').limit(1).executeTakeFirst();
-  if (any) return undefined;
+  if (any) {
+    const travel = await seedTravelDemoIfEmpty(ctx, services);
+    return travel ? { locations: 0, cars: 0, users: 0, bookings: 0, ms: 0, travel } : undefined;
+  }
   const summary = await seed(ctx, { cars: 2000, bookings: 400, seed: 1 });
   const demo = await ctx.db
     .selectFrom('users')
@@ -247,5 +257,6 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<SeedSummary | un
       })
       .execute();
   }
-  return summary;
+  const travel = await seedTravelDemoIfEmpty(ctx, services);
+  return travel ? { ...summary, travel } : summary;
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { check, expectStatus, type SmokeClient, type SmokeStepDef, StepFailure } from './smoke-checks.js';
+import { TRAVEL_STEPS } from './smoke-travel.js';
 
 /**
  * The post-deploy smoke test: health, readiness, signup, me, search near a point, book, read
- * back, cancel. Each step is timed; the first failure stops the run and is named.
+ * back, cancel; then stays, flights and a trip (smoke-travel.ts). Each step is timed; the first
+ * failure stops the run and is named.
  */
 export interface SmokeStep {
   name: string;
@@ -28,36 +31,7 @@ export interface SmokeOptions {
   extraSteps?: SmokeStepDef[];
 }
 
-// biome-ignore-start lint/suspicious/noExplicitAny: JSON answered by the service under test
-export interface SmokeClient {
-  call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any }>;
-  state: Record<string, any>;
-}
-// biome-ignore-end lint/suspicious/noExplicitAny: JSON answered by the service under test
-
-export interface SmokeStepDef {
-  name: string;
-  run(client: SmokeClient): Promise<void>;
-}
-
-class StepFailure extends Error {}
-
-export function expectStatus(res: { status: number; json: unknown }, expected: number, what: string) {
-  if (res.status !== expected) {
-    throw new StepFailure(
-      `${what}: expected HTTP ${expected}, got ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`,
-    );
-  }
-}
-
-export function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new StepFailure(message);
-}
+export { check, expectStatus, type SmokeClient, type SmokeStepDef } from './smoke-checks.js';
 
 export const CORE_STEPS: SmokeStepDef[] = [
   {
@@ -193,7 +167,7 @@ export async function runSmoke(baseUrl: string, opts: SmokeOptions = {}): Promis
 
   const started = Date.now();
   const steps: SmokeStep[] = [];
-  for (const step of [...CORE_STEPS, ...(opts.extraSteps ?? [])]) {
+  for (const step of [...CORE_STEPS, ...TRAVEL_STEPS, ...(opts.extraSteps ?? [])]) {
     const t0 = Date.now();
     try {
       await step.run(client);

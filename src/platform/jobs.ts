@@ -31,6 +31,13 @@ export interface JobDefinition<N extends JobName = JobName> {
   handler: (data: JobCatalogue[N], job: { id: string; name: string }) => Promise<void>;
 }
 
+/** Work that polls on a short interval (pg-boss schedules are per minute at best). */
+export interface LoopDefinition {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<unknown>;
+}
+
 export interface JobsOptions {
   pool: pg.Pool;
   log: Logger;
@@ -96,8 +103,29 @@ export function createJobs(opts: JobsOptions) {
     [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
   );
   const definitions = new Map<string, JobDefinition>();
+  const loops: LoopDefinition[] = [];
+  const loopRuns = new Set<Promise<unknown>>();
+  let loopTimers: NodeJS.Timeout[] = [];
   let boss: PgBoss | undefined;
   let started = false;
+
+  function startLoop(l: LoopDefinition) {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || !started) return;
+      busy = true;
+      const run = l
+        .run()
+        .catch((err) => log.warn({ err, loop: l.name }, 'loop run failed; trying again next interval'))
+        .finally(() => {
+          busy = false;
+          loopRuns.delete(run);
+        });
+      loopRuns.add(run);
+    }, l.intervalMs);
+    timer.unref();
+    loopTimers.push(timer);
+  }
 
   const db = { executeSql: (text: string, values: unknown[]) => pool.query(text, values as unknown[]) };
 
@@ -123,6 +151,11 @@ export function createJobs(opts: JobsOptions) {
     /** Declares a job; call before start(). */
     define<N extends JobName>(definition: JobDefinition<N>) {
       definitions.set(definition.name, definition as unknown as JobDefinition);
+    },
+
+    /** Declares polling work that runs where handlers run (worker and all-in-one roles). */
+    defineLoop(loop: LoopDefinition) {
+      loops.push(loop);
     },
 
     get definitions(): ReadonlyMap<string, JobDefinition> {
@@ -193,6 +226,7 @@ export function createJobs(opts: JobsOptions) {
         }
       }
       started = true;
+      if (opts.work) for (const l of loops) startLoop(l);
     },
 
     async send<N extends JobName>(name: N, data: JobCatalogue[N], options: PgBoss.SendOptions = {}) {
@@ -245,6 +279,9 @@ export function createJobs(opts: JobsOptions) {
     async stop() {
       if (!boss || !started) return;
       started = false;
+      for (const t of loopTimers) clearInterval(t);
+      loopTimers = [];
+      await Promise.allSettled([...loopRuns]);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
@@ -50,7 +51,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     LOG_LEVEL: 'silent',
     RATE_LIMIT_MAX: '0',
     AUTH_RATE_LIMIT_MAX: '0',
-    ...(TEST_REDIS_URL ? { REDIS_URL: TEST_REDIS_URL } : {}),
+    // A key prefix per app: test files run in parallel, and other runs may share the server.
+    ...(TEST_REDIS_URL ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `voyage-test:${randomUUID()}:` } : {}),
     ...opts.env,
   });
   const ctx = await createContext(config, secrets, {

@@ -48,6 +48,12 @@ describe('voyage serve on the embedded database', () => {
       'book',
       'read-back',
       'cancel',
+      'stays',
+      'flights',
+      'trip',
+      'trip-plan',
+      'trip-calendar',
+      'travel-cleanup',
     ]);
   });
 

@@ -8,7 +8,10 @@ import { badRequest, conflict, notFound, unprocessable } from '../../platform/ht
 import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import { rentalDays } from '../fleet/pricing.js';
+import type { Car, Location } from '../fleet/schemas.js';
 import type { FleetService } from '../fleet/service.js';
+import type { BookingEventPayload } from '../notifications/events.js';
+import type { NotificationsService } from '../notifications/service.js';
 import { type BookingRow, createBookingsRepository } from './repository.js';
 import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
 
@@ -45,8 +48,16 @@ export interface CreateResult {
   replayed: boolean;
 }
 
-export function createBookingsService(deps: { db: Db; fleet: FleetService; clock: Clock; metrics: Metrics }) {
-  const { db, fleet, clock } = deps;
+export interface BookingsDeps {
+  db: Db;
+  fleet: FleetService;
+  notifications: NotificationsService;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+export function createBookingsService(deps: BookingsDeps) {
+  const { db, fleet, notifications, clock } = deps;
   const repo = createBookingsRepository(db);
   const outcomes = deps.metrics.counter('voyage_bookings_total', 'Car booking attempts by outcome', [
     'outcome',
@@ -55,6 +66,20 @@ export function createBookingsService(deps: { db: Db; fleet: FleetService; clock
   function visibleTo(row: BookingRow | undefined, who: Principal): row is BookingRow {
     // Someone else's booking is reported as missing, not forbidden: ids must not leak.
     return !!row && (row.user_id === who.userId || who.role === 'admin');
+  }
+
+  /** What the confirmation or cancellation email says about the rental. */
+  function eventPayload(booking: Booking, car: Car, location: Location): BookingEventPayload {
+    return {
+      kind: 'car',
+      bookingId: booking.id,
+      title: `${car.make} ${car.model} at ${location.name}`,
+      start: booking.pickupTime,
+      end: booking.dropoffTime,
+      timeZone: location.timeZone,
+      totalAmount: booking.totalAmount,
+      currency: booking.currency,
+    };
   }
 
   async function checkRules(input: BookingCreate) {
@@ -90,6 +115,8 @@ export function createBookingsService(deps: { db: Db; fleet: FleetService; clock
       throw err;
     });
 
+    // Read before the transaction: on the embedded database the transaction holds the only connection.
+    const location = await fleet.getLocation(car.locationId);
     try {
       const result = await db.transaction().execute(async (tx) => {
         if (idempotencyKey && !(await repo.reserveKey(userId, idempotencyKey, requestHash, tx))) {
@@ -110,6 +137,12 @@ export function createBookingsService(deps: { db: Db; fleet: FleetService; clock
         );
         const booking = toBooking(row);
         if (idempotencyKey) await repo.completeKey(userId, idempotencyKey, 201, booking, tx);
+        await notifications.emit(tx, {
+          type: 'booking.confirmed',
+          aggregateId: booking.id,
+          recipient: { userId },
+          payload: eventPayload(booking, car, location),
+        });
         return booking;
       });
       if (!result) {
@@ -148,6 +181,12 @@ export function createBookingsService(deps: { db: Db; fleet: FleetService; clock
       return toBooking(row);
     },
 
+    /** For other modules (trips, exports) that decide access themselves. */
+    async find(id: string): Promise<Booking | undefined> {
+      const row = await repo.findBooking(id);
+      return row ? toBooking(row) : undefined;
+    },
+
     async listOwn(userId: string, q: BookingListQuery): Promise<BookingList> {
       const cursor = q.cursor ? decodeCursor(q.cursor, ListCursor) : undefined;
       if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
@@ -171,10 +210,23 @@ export function createBookingsService(deps: { db: Db; fleet: FleetService; clock
       const row = await repo.findBooking(id);
       if (!visibleTo(row, who)) throw notFound('booking_not_found', 'Booking not found');
       if (row.status === 'cancelled') return toBooking(row);
-      const cancelled = await repo.cancel(id, clock.now());
+      const car = await fleet.getCar(row.car_id);
+      const location = await fleet.getLocation(car.locationId);
+      const cancelled = await db.transaction().execute(async (tx) => {
+        const updated = await repo.cancel(id, clock.now(), tx);
+        if (!updated) return undefined;
+        const booking = toBooking(updated);
+        await notifications.emit(tx, {
+          type: 'booking.cancelled',
+          aggregateId: booking.id,
+          recipient: { userId: booking.userId },
+          payload: eventPayload(booking, car, location),
+        });
+        return booking;
+      });
       if (cancelled) {
         outcomes.inc({ outcome: 'cancelled' });
-        return toBooking(cancelled);
+        return cancelled;
       }
       const current = await repo.findBooking(id);
       if (current?.status === 'cancelled') return toBooking(current);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { createServices } from '../../modules/index.js';
 import { withContext } from '../context.js';
 import { createOutput } from '../output.js';
 import { seed } from '../seed.js';
+import { seedTravelCatalogue } from '../seed-travel.js';
 import { type CommandModule, wholeNumber } from './types.js';
 
 export const seedCommand: CommandModule = {
@@ -10,7 +12,7 @@ export const seedCommand: CommandModule = {
     program
       .command('seed')
       .description(
-        'Load deterministic data: demo cities and locations, cars, seeded users and bookings. Re-running is safe.',
+        'Load deterministic data: demo cities and locations, cars, seeded users and bookings, and the travel catalogue (points of interest, airports and flights, hotels with rooms on sale). Re-running is safe.',
       )
       .option('--cars <n>', 'cars to create', wholeNumber('--cars'), 2000)
       .option('--bookings <n>', 'bookings to create', wholeNumber('--bookings'), 400)
@@ -25,9 +27,12 @@ export const seedCommand: CommandModule = {
             seed: o.seed,
             progress: out.progress,
           });
+          out.progress('  travel catalogue: points of interest, airports and flights, hotels');
+          const travel = await seedTravelCatalogue(ctx, createServices(ctx));
           out.result(
-            `Seeded ${summary.locations} locations, ${summary.cars} cars, ${summary.users} users and ${summary.bookings} bookings in ${(summary.ms / 1000).toFixed(1)} s.`,
-            summary,
+            `Seeded ${summary.locations} locations, ${summary.cars} cars, ${summary.users} users and ${summary.bookings} bookings in ${(summary.ms / 1000).toFixed(1)} s; ` +
+              `${travel.pois} points of interest, ${travel.airports} airports, ${travel.routes} routes (${travel.flights} new flights), ${travel.properties} hotels (${travel.roomNights} new room-nights).`,
+            { ...summary, travel },
           );
         });
       });

@@ -72,11 +72,11 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
     const applied = await ctx.migrator.up();
     if (applied.length) log.info({ applied }, 'migrations applied');
   }
+  const services = createServices(ctx);
   if (config.demoData && opts.role === 'all') {
-    const summary = await seedDemoIfEmpty(ctx);
+    const summary = await seedDemoIfEmpty(ctx, services);
     if (summary) log.info(summary, 'demo data created');
   }
-  const services = createServices(ctx);
   defineJobs(ctx, services);
   defineBackupJob(ctx);
   await ctx.jobs.start();

@@ -10,7 +10,7 @@ export const smokeCommand: CommandModule = {
       .command('smoke')
       .argument('<url>', 'base URL of a running Voyage, e.g. http://localhost:3000')
       .description(
-        'Health, readiness, signup, me, search near a point, book, read back, cancel. Exit 1 names the failed step.',
+        'Health, readiness, signup, me, search near a point, book, read back, cancel; then a stay, a flight and a trip (plan, calendar) booked and cleaned up. Exit 1 names the failed step.',
       )
       .option('--lat <lat>', 'latitude to search near', Number, 37.7749)
       .option('--lng <lng>', 'longitude to search near', Number, -122.4194)

@@ -20,11 +20,16 @@ import type { DatabaseTarget } from '../../config.js';
  */
 
 const INT8_OID = 20;
+const DATE_OID = 1082;
 
-/** int8 as a JS number: ids and money in minor units stay far below 2^53. */
+/**
+ * int8 as a JS number: ids and money in minor units stay far below 2^53. A calendar date stays the
+ * string it is (YYYY-MM-DD): as a Date it would gain the process's time zone.
+ */
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+    if (oid === DATE_OID && format !== 'binary') return (value: string) => value;
     // biome-ignore lint/suspicious/noExplicitAny: pg's own type signature is loose here
     return (pg.types.getTypeParser as any)(oid, format);
   },

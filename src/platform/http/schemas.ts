@@ -50,3 +50,6 @@ export const ErrorResponse = z.object({
     details: z.unknown().optional(),
   }),
 });
+
+/** A calendar date, YYYY-MM-DD. */
+export const isoDate = z.iso.date({ message: 'must be a date like 2027-05-01' });

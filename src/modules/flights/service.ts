@@ -1,0 +1,306 @@
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import type { Db } from '../../database.js';
+import type { Cache } from '../../platform/cache.js';
+import type { Clock } from '../../platform/clock.js';
+import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
+import { isConstraintViolation } from '../../platform/db/errors.js';
+import type { Principal } from '../../platform/http/auth.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
+import type { Health } from '../../platform/observability/health.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { Metrics } from '../../platform/observability/metrics.js';
+import type { NotificationsService } from '../notifications/service.js';
+import { eventPayload, publicOffer, toFlightBooking, toHttpError } from './mappers.js';
+import { createFlightsRepository, type FlightBookingRow } from './repository.js';
+import { createScheduleAdmin } from './schedule.js';
+import type {
+  FlightBooking,
+  FlightBookingCreate,
+  FlightBookingList,
+  FlightBookingListQuery,
+  FlightSearchQuery,
+  FlightSearchResponse,
+  Offer,
+  Passenger,
+} from './schemas.js';
+import { duffelSupplier } from './suppliers/duffel.js';
+import { ownScheduleSupplier } from './suppliers/own-schedule.js';
+import { createSupplierSet } from './suppliers/registry.js';
+import { type FlightSupplier, SupplierError, type SupplierOffer } from './suppliers/types.js';
+
+export const SCHEDULE_JOB = 'flights.extend-schedule';
+
+declare module '../../platform/jobs.js' {
+  interface JobCatalogue {
+    'flights.extend-schedule': Record<string, never>;
+  }
+}
+
+const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
+const offerKey = (id: string) => `offer:${id}`;
+
+export interface FlightsDeps {
+  db: Db;
+  cache: Cache;
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+  health: Health;
+  notifications: NotificationsService;
+  config: Config['flights'];
+  duffelAccessToken: string | undefined;
+}
+
+export function createFlightsService(deps: FlightsDeps) {
+  const { db, cache, clock, notifications, config } = deps;
+  const repo = createFlightsRepository(db);
+  const outcomes = deps.metrics.counter(
+    'voyage_flight_bookings_total',
+    'Flight booking attempts by outcome',
+    ['supplier', 'outcome'],
+  );
+  const suppliers: FlightSupplier[] = config.suppliers.map((name) =>
+    name === 'own-schedule'
+      ? ownScheduleSupplier({ repo, clock, offerTtlMs: config.offerTtlMs })
+      : duffelSupplier({ token: deps.duffelAccessToken ?? '', apiUrl: config.duffelApiUrl }),
+  );
+  const set = createSupplierSet(suppliers, {
+    timeoutMs: config.supplierTimeoutMs,
+    resetMs: config.breakerResetMs,
+    metrics: deps.metrics,
+    log: deps.log,
+  });
+  for (const s of suppliers) {
+    deps.health.register(
+      `supplier:${s.name}`,
+      async () => (set.circuit(s.name) === 'open' ? { ok: false, detail: 'circuit open' } : s.health()),
+      { critical: config.requiredForReadiness.includes(s.name) },
+    );
+  }
+
+  function visibleTo(row: FlightBookingRow | undefined, who: Principal): row is FlightBookingRow {
+    // Someone else's booking reads as missing: ids must not leak.
+    return !!row && (row.user_id === who.userId || who.role === 'admin');
+  }
+
+  async function cachedOffer(id: string): Promise<SupplierOffer | undefined> {
+    const offer = await cache.get<SupplierOffer>(offerKey(id));
+    return offer && new Date(offer.expiresAt) > clock.now() ? offer : undefined;
+  }
+
+  async function record(
+    userId: string,
+    offer: SupplierOffer,
+    order: { orderId: string; bookingReference: string; totalAmount: number; currency: string },
+    passengers: Passenger[],
+    tx: Db,
+  ) {
+    const first = offer.segments[0]!;
+    const last = offer.segments[offer.segments.length - 1]!;
+    const row = await repo.insertBooking(
+      {
+        user_id: userId,
+        supplier: offer.supplier,
+        offer_id: offer.id,
+        supplier_order_id: order.orderId,
+        booking_reference: order.bookingReference,
+        cabin: offer.cabin,
+        origin: first.origin,
+        destination: last.destination,
+        departure_at: new Date(first.departureAt),
+        arrival_at: new Date(last.arrivalAt),
+        segments: offer.segments,
+        passengers,
+        seats: offer.passengers,
+        own_flight_id: offer.supplier === 'own-schedule' ? (offer.supplierData.flightId as string) : null,
+        total_amount: order.totalAmount,
+        currency: order.currency,
+      },
+      tx,
+    );
+    const booking = toFlightBooking(row);
+    await notifications.emit(tx, {
+      type: 'booking.confirmed',
+      aggregateId: booking.id,
+      recipient: { userId },
+      payload: eventPayload(booking),
+    });
+    return booking;
+  }
+
+  async function book(userId: string, input: FlightBookingCreate): Promise<FlightBooking> {
+    const offer = await cachedOffer(input.offerId);
+    if (!offer) throw conflict('offer_expired', 'This offer has expired or was never made; search again');
+    if (input.passengers.length !== offer.passengers) {
+      throw badRequest(
+        'passenger_count_mismatch',
+        `This offer is for ${offer.passengers} passenger(s); ${input.passengers.length} given`,
+      );
+    }
+    const supplier = set.get(offer.supplier);
+    if (!supplier) throw conflict('offer_expired', 'The supplier of this offer is no longer enabled');
+    try {
+      if (supplier.local) {
+        return await db.transaction().execute(async (tx) => {
+          const order = await supplier.createOrder(offer, input.passengers, tx);
+          return record(userId, offer, order, input.passengers, tx);
+        });
+      }
+      const fresh = await supplier.getOffer(offer);
+      if (fresh.totalAmount !== offer.totalAmount || fresh.currency !== offer.currency) {
+        throw conflict('price_changed', 'The price of this offer changed; search again', {
+          was: { amount: offer.totalAmount, currency: offer.currency },
+          now: { amount: fresh.totalAmount, currency: fresh.currency },
+        });
+      }
+      const order = await supplier.createOrder(offer, input.passengers);
+      try {
+        return await db.transaction().execute((tx) => record(userId, offer, order, input.passengers, tx));
+      } catch (err) {
+        // The supplier sold seats Voyage could not record: give them back.
+        await supplier
+          .cancelOrder({
+            orderId: order.orderId,
+            ownFlightId: null,
+            cabin: offer.cabin,
+            seats: offer.passengers,
+          })
+          .catch((cancelErr) =>
+            deps.log.error({ err: cancelErr, orderId: order.orderId }, 'compensating cancel failed'),
+          );
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof SupplierError) throw toHttpError(err);
+      if (isConstraintViolation(err, 'flight_bookings_offer_key'))
+        throw conflict('offer_already_booked', 'This offer has already been booked');
+      throw err;
+    }
+  }
+
+  return {
+    suppliers: set,
+
+    ...createScheduleAdmin({ repo, clock }),
+
+    /** Offers from every enabled supplier; a slow or failing one adds a warning, not an error. */
+    async search(q: FlightSearchQuery): Promise<FlightSearchResponse> {
+      if (q.from === q.to) throw badRequest('same_airports', 'from and to must differ');
+      // The earliest time zones are a day ahead of UTC: yesterday's UTC date is still today somewhere.
+      const today = todayIn('UTC', clock.now());
+      if (q.date < addDays(today, -1)) throw badRequest('date_in_past', 'date is in the past');
+      if (daysBetween(today, q.date) > 365)
+        throw badRequest('date_too_far', 'date is more than a year ahead');
+      const { offers, warnings } = await set.search(q);
+      const now = clock.now().getTime();
+      await Promise.all(
+        offers.map((o) => cache.set(offerKey(o.id), o, new Date(o.expiresAt).getTime() - now)),
+      );
+      return { offers: offers.map(publicOffer), warnings };
+    },
+
+    async getOffer(id: string): Promise<Offer> {
+      const offer = await cachedOffer(id);
+      if (!offer) throw notFound('offer_not_found', 'No such offer, or it has expired');
+      return publicOffer(offer);
+    },
+
+    async book(userId: string, input: FlightBookingCreate): Promise<FlightBooking> {
+      try {
+        const booking = await book(userId, input);
+        outcomes.inc({ supplier: booking.supplier, outcome: 'created' });
+        await cache.del(offerKey(input.offerId));
+        return booking;
+      } catch (err) {
+        outcomes.inc({ supplier: 'any', outcome: err instanceof AppError ? err.code : 'error' });
+        throw err;
+      }
+    },
+
+    async get(id: string, who: Principal): Promise<FlightBooking> {
+      const row = await repo.findBooking(id);
+      if (!visibleTo(row, who)) throw notFound('flight_booking_not_found', 'Flight booking not found');
+      return toFlightBooking(row);
+    },
+
+    /** For other modules (trips, exports) that decide access themselves. */
+    async find(id: string): Promise<FlightBooking | undefined> {
+      const row = await repo.findBooking(id);
+      return row ? toFlightBooking(row) : undefined;
+    },
+
+    async listOwn(userId: string, q: FlightBookingListQuery): Promise<FlightBookingList> {
+      const cursor = q.cursor ? decodeCursor(q.cursor, ListCursor) : undefined;
+      if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
+      const rows = await repo.listForUser(userId, {
+        limit: q.limit + 1,
+        ...(cursor && { before: { createdAt: new Date(cursor.t), id: cursor.id } }),
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        bookings: page.map(toFlightBooking),
+        nextCursor:
+          rows.length > q.limit && last
+            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
+            : null,
+      };
+    },
+
+    /** Cancels with the supplier, then here; seats of Voyage's own flights go back on sale. */
+    async cancel(id: string, who: Principal): Promise<FlightBooking> {
+      const row = await repo.findBooking(id);
+      if (!visibleTo(row, who)) throw notFound('flight_booking_not_found', 'Flight booking not found');
+      if (row.status === 'cancelled') return toFlightBooking(row);
+      if (row.departure_at <= clock.now())
+        throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
+      const supplier = set.get(row.supplier);
+      if (!supplier)
+        throw conflict('supplier_disabled', `Bookings with ${row.supplier} cannot be changed here now`);
+      const order = {
+        orderId: row.supplier_order_id,
+        ownFlightId: row.own_flight_id,
+        cabin: row.cabin,
+        seats: row.seats,
+      };
+      try {
+        if (!supplier.local) await supplier.cancelOrder(order);
+        const cancelled = await db.transaction().execute(async (tx) => {
+          const updated = await repo.cancel(id, clock.now(), tx);
+          if (!updated) return undefined;
+          if (supplier.local) await supplier.cancelOrder(order, tx);
+          const booking = toFlightBooking(updated);
+          await notifications.emit(tx, {
+            type: 'booking.cancelled',
+            aggregateId: id,
+            recipient: { userId: booking.userId },
+            payload: eventPayload(booking),
+          });
+          return booking;
+        });
+        if (cancelled) {
+          outcomes.inc({ supplier: row.supplier, outcome: 'cancelled' });
+          return cancelled;
+        }
+      } catch (err) {
+        if (err instanceof SupplierError) throw toHttpError(err);
+        throw err;
+      }
+      const current = await repo.findBooking(id);
+      if (current?.status === 'cancelled') return toFlightBooking(current);
+      throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
+    },
+
+    supplierStatus() {
+      return set.names.map((name) => ({
+        name,
+        requiredForReadiness: config.requiredForReadiness.includes(name),
+        circuit: set.circuit(name),
+      }));
+    },
+  };
+}
+
+export type FlightsService = ReturnType<typeof createFlightsService>;

@@ -1,0 +1,80 @@
+import { parseClock, weekday } from '../../platform/dates.js';
+import type { Point } from './travel.js';
+
+export interface PlanPoi extends Point {
+  id: string;
+  name: string;
+  category: string;
+  visitMinutes: number;
+  priceLevel: number;
+  /** Monday first; [open, close] local "HH:MM" pairs per day. */
+  openingHours: [string, string][][];
+}
+
+export interface DayInput {
+  date: string;
+  /** Local minutes since midnight. */
+  start: number;
+  end: number;
+  /** Where the day begins and ends: the stay, or the destination's centre. */
+  base: Point & { name: string };
+}
+
+export interface ScheduledStop {
+  poi: PlanPoi;
+  travelMinutes: number;
+  arrive: number;
+  start: number;
+  end: number;
+}
+
+export interface DaySchedule {
+  day: DayInput;
+  stops: ScheduledStop[];
+  /** Including the way back to the base. */
+  travelMinutes: number;
+}
+
+export type Travel = (a: Point, b: Point) => number;
+
+function periods(poi: PlanPoi, date: string): [number, number][] {
+  return (poi.openingHours[weekday(date)] ?? []).map(([o, c]) => [parseClock(o), parseClock(c)]);
+}
+
+/** Whether the place is open at some time on this date at all. */
+export function openOn(poi: PlanPoi, date: string): boolean {
+  return periods(poi, date).length > 0;
+}
+
+/**
+ * Times for visiting `order` in that order: travel between stops, waiting for a place to open,
+ * a whole visit inside one opening period, and back at the base before the day's end.
+ * Undefined when the order does not fit.
+ */
+export function scheduleDay(
+  day: DayInput,
+  order: readonly PlanPoi[],
+  travel: Travel,
+): DaySchedule | undefined {
+  let t = day.start;
+  let at: Point = day.base;
+  let travelled = 0;
+  const stops: ScheduledStop[] = [];
+  for (const poi of order) {
+    const move = travel(at, poi);
+    const arrive = t + move;
+    const fit = periods(poi, day.date).find(
+      ([open, close]) => Math.max(arrive, open) + poi.visitMinutes <= close,
+    );
+    if (!fit) return undefined;
+    const start = Math.max(arrive, fit[0]);
+    const end = start + poi.visitMinutes;
+    stops.push({ poi, travelMinutes: move, arrive, start, end });
+    travelled += move;
+    t = end;
+    at = poi;
+  }
+  const back = travel(at, day.base);
+  if (t + back > day.end) return undefined;
+  return { day, stops, travelMinutes: travelled + back };
+}

@@ -1,0 +1,51 @@
+/**
+ * The domain events other modules emit. Payloads carry what the message needs as it was at the
+ * time of the change, so that an email describes the booking that was made, not a later state.
+ */
+export const EVENT_TYPES = ['booking.confirmed', 'booking.cancelled', 'trip.shared', 'plan.ready'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface BookingEventPayload {
+  kind: 'car' | 'stay' | 'flight';
+  bookingId: string;
+  /** e.g. "Toyota Corolla in San Francisco", "Hotel Lumière, Paris", "SFO → JFK, VY 120". */
+  title: string;
+  start: string;
+  end: string;
+  /** The time zone the times are shown in (where the booking happens). */
+  timeZone: string;
+  totalAmount: number;
+  currency: string;
+  reference?: string | null;
+}
+
+export interface TripSharedPayload {
+  tripId: string;
+  tripName: string;
+  destination: string;
+  startDate: string;
+  endDate: string;
+  role: 'viewer' | 'editor';
+  invitedBy: string;
+}
+
+export interface PlanReadyPayload {
+  tripId: string;
+  tripName: string;
+  days: number;
+  stops: number;
+  source: 'builtin' | 'llm';
+}
+
+export interface EventPayloads {
+  'booking.confirmed': BookingEventPayload;
+  'booking.cancelled': BookingEventPayload;
+  'trip.shared': TripSharedPayload;
+  'plan.ready': PlanReadyPayload;
+}
+
+export type Recipient = { userId: string; email?: undefined } | { email: string; userId?: string | null };
+
+export type DomainEvent = {
+  [T in EventType]: { type: T; aggregateId: string; recipient: Recipient; payload: EventPayloads[T] };
+}[EventType];

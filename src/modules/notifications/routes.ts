@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ModuleDeps } from '../types.js';
+import { DeadLetter, DeadLetterParams, ListQuery, NotificationList } from './schemas.js';
+
+export const notificationsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
+  const { notifications } = services;
+  const doc = { tags: ['notifications'], security: [{ bearer: [] }] };
+
+  app.get(
+    '/notifications',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        ...doc,
+        summary: 'Your notifications, newest first, with their delivery state',
+        querystring: ListQuery,
+        response: { 200: NotificationList },
+      },
+    },
+    async (request) => notifications.listOwn(request.principal!.userId, request.query.limit),
+  );
+
+  app.get(
+    '/notifications/dead-letters',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        ...doc,
+        summary: 'Emails whose retries ran out (admin)',
+        querystring: ListQuery,
+        response: { 200: z.object({ deadLetters: z.array(DeadLetter) }) },
+      },
+    },
+    async (request) => ({ deadLetters: await notifications.deadLetters(request.query.limit) }),
+  );
+
+  app.post(
+    '/notifications/dead-letters/:id/retry',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        ...doc,
+        summary: 'Send a dead letter again (admin); an email already sent is not sent twice',
+        params: DeadLetterParams,
+        response: { 202: z.object({ jobId: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await notifications.retryDeadLetter(request.params.id)),
+  );
+};

@@ -1,0 +1,171 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ModuleDeps } from '../types.js';
+import {
+  Collaborator,
+  CollaboratorCreate,
+  CollaboratorParams,
+  ItemCreate,
+  StatusChange,
+  Trip,
+  TripCreate,
+  TripItem,
+  TripItemList,
+  TripItemParams,
+  TripList,
+  TripParams,
+  TripUpdate,
+} from './schemas.js';
+
+export const tripsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
+  const { trips } = services;
+  const auth = { onRequest: app.requireUser };
+  const doc = { tags: ['trips'], security: [{ bearer: [] }] };
+
+  app.post(
+    '/trips',
+    {
+      ...auth,
+      schema: { ...doc, summary: 'Start planning a trip', body: TripCreate, response: { 201: Trip } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await trips.create(request.principal!.userId, request.body)),
+  );
+
+  app.get(
+    '/trips',
+    { ...auth, schema: { ...doc, summary: 'Trips you own or were invited to', response: { 200: TripList } } },
+    async (request) => ({ trips: await trips.list(request.principal!) }),
+  );
+
+  app.get(
+    '/trips/:id',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'One trip (owner, collaborator or admin)',
+        params: TripParams,
+        response: { 200: Trip },
+      },
+    },
+    async (request) => trips.get(request.params.id, request.principal!),
+  );
+
+  app.patch(
+    '/trips/:id',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Change a trip (owner or editor)',
+        params: TripParams,
+        body: TripUpdate,
+        response: { 200: Trip },
+      },
+    },
+    async (request) => trips.update(request.params.id, request.principal!, request.body),
+  );
+
+  app.delete(
+    '/trips/:id',
+    { ...auth, schema: { ...doc, summary: 'Delete a trip (owner)', params: TripParams } },
+    async (request, reply) => {
+      await trips.remove(request.params.id, request.principal!);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/trips/:id/status',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Move a trip along its lifecycle (409 invalid_status_transition otherwise)',
+        params: TripParams,
+        body: StatusChange,
+        response: { 200: Trip },
+      },
+    },
+    async (request) => trips.setStatus(request.params.id, request.principal!, request.body.status),
+  );
+
+  app.get(
+    '/trips/:id/items',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Bookings, activities and notes of a trip, in time order',
+        params: TripParams,
+        response: { 200: TripItemList },
+      },
+    },
+    async (request) => ({ items: await trips.items(request.params.id, request.principal!) }),
+  );
+
+  app.post(
+    '/trips/:id/items',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Add your car, stay or flight booking, an activity or a note (owner or editor)',
+        params: TripParams,
+        body: ItemCreate,
+        response: { 201: TripItem },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await trips.addItem(request.params.id, request.principal!, request.body)),
+  );
+
+  app.delete(
+    '/trips/:id/items/:itemId',
+    { ...auth, schema: { ...doc, summary: 'Remove an item (owner or editor)', params: TripItemParams } },
+    async (request, reply) => {
+      await trips.removeItem(request.params.id, request.principal!, request.params.itemId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/trips/:id/collaborators',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Who the trip is shared with',
+        params: TripParams,
+        response: { 200: z.object({ collaborators: z.array(Collaborator) }) },
+      },
+    },
+    async (request) => ({ collaborators: await trips.collaborators(request.params.id, request.principal!) }),
+  );
+
+  app.post(
+    '/trips/:id/collaborators',
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Share the trip with someone by email, as viewer or editor (owner)',
+        params: TripParams,
+        body: CollaboratorCreate,
+        response: { 201: Collaborator },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await trips.invite(request.params.id, request.principal!, request.body)),
+  );
+
+  app.delete(
+    '/trips/:id/collaborators/:collaboratorId',
+    { ...auth, schema: { ...doc, summary: 'Stop sharing with someone (owner)', params: CollaboratorParams } },
+    async (request, reply) => {
+      await trips.removeCollaborator(request.params.id, request.principal!, request.params.collaboratorId);
+      return reply.status(204).send();
+    },
+  );
+};

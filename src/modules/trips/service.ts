@@ -1,0 +1,324 @@
+import type { Db } from '../../database.js';
+import type { Clock } from '../../platform/clock.js';
+import { daysBetween } from '../../platform/dates.js';
+import { isConstraintViolation } from '../../platform/db/errors.js';
+import type { Principal } from '../../platform/http/auth.js';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
+import type { Metrics } from '../../platform/observability/metrics.js';
+import type { IdentityService } from '../identity/service.js';
+import type { NotificationsService } from '../notifications/service.js';
+import { type ItemSources, resolveItem } from './items.js';
+import { type CollaboratorRow, createTripsRepository, type TripRow } from './repository.js';
+import type {
+  Collaborator,
+  CollaboratorCreate,
+  ItemCreate,
+  Trip,
+  TripCreate,
+  TripItem,
+  TripRole,
+  TripUpdate,
+} from './schemas.js';
+import type { TripStatus } from './tables.js';
+
+export const COMPLETE_JOB = 'trips.complete-ended';
+
+declare module '../../platform/jobs.js' {
+  interface JobCatalogue {
+    'trips.complete-ended': Record<string, never>;
+  }
+}
+
+/** read: see the trip and export it; edit: change it and its items; manage: share or delete it. */
+export type TripNeed = 'read' | 'edit' | 'manage';
+
+const MAY: Record<TripRole, TripNeed[]> = {
+  owner: ['read', 'edit', 'manage'],
+  admin: ['read', 'edit', 'manage'],
+  editor: ['read', 'edit'],
+  viewer: ['read'],
+};
+
+export function toTrip(r: TripRow, role: TripRole): Trip {
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    name: r.name,
+    destination: r.destination,
+    destinationLat: r.destination_lat,
+    destinationLng: r.destination_lng,
+    timeZone: r.time_zone,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    days: daysBetween(r.start_date, r.end_date) + 1,
+    travellers: r.travellers,
+    status: r.status,
+    role,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+function toCollaborator(r: CollaboratorRow): Collaborator {
+  return {
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    invitedBy: r.invited_by,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+export interface TripsDeps extends ItemSources {
+  db: Db;
+  identity: IdentityService;
+  notifications: NotificationsService;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+export function createTripsService(deps: TripsDeps) {
+  const { db, identity, notifications, clock, pois } = deps;
+  const repo = createTripsRepository(db);
+  const changes = deps.metrics.counter('voyage_trip_status_changes_total', 'Trip status changes', [
+    'to',
+    'by',
+  ]);
+
+  async function emailOf(userId: string) {
+    return (await identity.getUser(userId)).email;
+  }
+
+  /** The caller's role on a trip; strangers get 404, so that trip ids do not leak. */
+  async function authorize(
+    tripId: string,
+    who: Principal,
+    need: TripNeed,
+  ): Promise<{ trip: TripRow; role: TripRole }> {
+    const trip = await repo.find(tripId);
+    if (!trip) throw notFound('trip_not_found', 'Trip not found');
+    let role: TripRole | undefined;
+    if (trip.owner_id === who.userId) role = 'owner';
+    else if (who.role === 'admin') role = 'admin';
+    else role = await repo.collaboratorRole(tripId, await emailOf(who.userId));
+    if (!role) throw notFound('trip_not_found', 'Trip not found');
+    if (!MAY[role].includes(need)) throw forbidden('trip_forbidden', `A trip ${role} cannot do this`);
+    return { trip, role };
+  }
+
+  function checkDates(start: string, end: string) {
+    if (start > end) throw badRequest('invalid_dates', 'startDate must not be after endDate');
+    if (daysBetween(start, end) > 60) throw badRequest('trip_too_long', 'A trip lasts at most 61 days');
+  }
+
+  /** Checks the caller may use the booking (it must be theirs); returns the column to set. */
+  async function bookingColumn(input: ItemCreate, who: Principal) {
+    switch (input.kind) {
+      case 'car_booking':
+        await deps.bookings.get(input.bookingId, who);
+        return { car_booking_id: input.bookingId };
+      case 'stay_booking':
+        await deps.stays.get(input.bookingId, who);
+        return { stay_booking_id: input.bookingId };
+      case 'flight_booking':
+        await deps.flights.get(input.bookingId, who);
+        return { flight_booking_id: input.bookingId };
+      default:
+        return undefined;
+    }
+  }
+
+  return {
+    authorize,
+
+    async create(ownerId: string, input: TripCreate): Promise<Trip> {
+      checkDates(input.startDate, input.endDate);
+      const city = await pois.city(input.destination);
+      const timeZone = input.timeZone ?? city?.timeZone;
+      if (!timeZone)
+        throw badRequest(
+          'time_zone_required',
+          `${input.destination} is not in the catalogue: give its timeZone`,
+        );
+      const row = await repo.insert({
+        owner_id: ownerId,
+        name: input.name,
+        destination: city?.city ?? input.destination,
+        destination_lat: city?.lat ?? null,
+        destination_lng: city?.lng ?? null,
+        time_zone: timeZone,
+        start_date: input.startDate,
+        end_date: input.endDate,
+        travellers: input.travellers,
+      });
+      return toTrip(row, 'owner');
+    },
+
+    async list(who: Principal): Promise<Trip[]> {
+      const rows = await repo.listFor(who.userId, await emailOf(who.userId));
+      return rows.map((r) =>
+        toTrip(r, r.owner_id === who.userId ? 'owner' : (r.collaborator_role ?? 'viewer')),
+      );
+    },
+
+    async get(id: string, who: Principal): Promise<Trip> {
+      const { trip, role } = await authorize(id, who, 'read');
+      return toTrip(trip, role);
+    },
+
+    async update(id: string, who: Principal, patch: TripUpdate): Promise<Trip> {
+      const { trip, role } = await authorize(id, who, 'edit');
+      checkDates(patch.startDate ?? trip.start_date, patch.endDate ?? trip.end_date);
+      const row = await repo.update(id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.startDate !== undefined && { start_date: patch.startDate }),
+        ...(patch.endDate !== undefined && { end_date: patch.endDate }),
+        ...(patch.travellers !== undefined && { travellers: patch.travellers }),
+      });
+      if (!row) throw notFound('trip_not_found', 'Trip not found');
+      return toTrip(row, role);
+    },
+
+    /** The database refuses a move the transition table does not list (409 invalid_status_transition). */
+    async setStatus(id: string, who: Principal, status: TripStatus): Promise<Trip> {
+      const { trip, role } = await authorize(id, who, 'edit');
+      if (trip.status === status) return toTrip(trip, role);
+      try {
+        const row = await repo.update(id, { status });
+        changes.inc({ to: status, by: 'user' });
+        return toTrip(row!, role);
+      } catch (err) {
+        if (isConstraintViolation(err, 'trips_status_transition')) {
+          const allowed = await repo.allowedTransitions(trip.status);
+          throw conflict('invalid_status_transition', `A ${trip.status} trip cannot become ${status}`, {
+            from: trip.status,
+            to: status,
+            allowed,
+          });
+        }
+        throw err;
+      }
+    },
+
+    async remove(id: string, who: Principal): Promise<void> {
+      await authorize(id, who, 'manage');
+      await repo.remove(id);
+    },
+
+    /** Trips whose end date has passed where they happen become completed. */
+    async completeEnded(): Promise<number> {
+      const n = await repo.completeEnded(clock.now());
+      if (n) changes.inc({ to: 'completed', by: 'schedule' }, n);
+      return n;
+    },
+
+    async items(id: string, who: Principal): Promise<TripItem[]> {
+      const { trip } = await authorize(id, who, 'read');
+      return this.itemsOf(trip);
+    },
+
+    /** Resolved items of a trip already authorised (exports, the planner). */
+    async itemsOf(trip: TripRow): Promise<TripItem[]> {
+      const rows = await repo.items(trip.id);
+      const items = await Promise.all(rows.map((r) => resolveItem(r, trip, deps)));
+      return items.sort((a, b) => (a.startsAt ?? '9999').localeCompare(b.startsAt ?? '9999'));
+    },
+
+    async addItem(id: string, who: Principal, input: ItemCreate): Promise<TripItem> {
+      const { trip } = await authorize(id, who, 'edit');
+      const booking = await bookingColumn(input, who);
+      if (input.kind === 'activity') {
+        await pois.get(input.poiId);
+        if (input.endsAt && input.endsAt <= input.startsAt)
+          throw badRequest('invalid_window', 'endsAt must be after startsAt');
+      }
+      try {
+        const row = await db.transaction().execute(async (tx) => {
+          const inserted = await repo.insertItem(
+            {
+              trip_id: id,
+              kind: input.kind,
+              car_booking_id: null,
+              stay_booking_id: null,
+              flight_booking_id: null,
+              poi_id: input.kind === 'activity' ? input.poiId : null,
+              title: input.kind === 'activity' || input.kind === 'note' ? (input.title ?? null) : null,
+              body: input.kind === 'note' ? input.body : null,
+              starts_at: input.kind === 'activity' || input.kind === 'note' ? (input.startsAt ?? null) : null,
+              ends_at: input.kind === 'activity' ? (input.endsAt ?? null) : null,
+              created_by: who.userId,
+              ...booking,
+            },
+            tx,
+          );
+          if (booking) await repo.markBooked(id, tx);
+          return inserted;
+        });
+        return resolveItem(row, trip, deps);
+      } catch (err) {
+        if (
+          isConstraintViolation(err, 'trip_items_car_key') ||
+          isConstraintViolation(err, 'trip_items_stay_key') ||
+          isConstraintViolation(err, 'trip_items_flight_key')
+        )
+          throw conflict('item_exists', 'This booking is already part of the trip');
+        throw err;
+      }
+    },
+
+    async removeItem(id: string, who: Principal, itemId: string): Promise<void> {
+      await authorize(id, who, 'edit');
+      if (!(await repo.removeItem(id, itemId))) throw notFound('item_not_found', 'Item not found');
+    },
+
+    async collaborators(id: string, who: Principal): Promise<Collaborator[]> {
+      await authorize(id, who, 'read');
+      return (await repo.collaborators(id)).map(toCollaborator);
+    },
+
+    /** Invites by email (an account may come later) and emails the invitee, in one transaction. */
+    async invite(id: string, who: Principal, input: CollaboratorCreate): Promise<Collaborator> {
+      const { trip } = await authorize(id, who, 'manage');
+      const owner = await identity.getUser(trip.owner_id);
+      if (owner.email === input.email)
+        throw badRequest('cannot_invite_owner', 'The owner already has the trip');
+      const inviter = await identity.getUser(who.userId);
+      try {
+        const row = await db.transaction().execute(async (tx) => {
+          const c = await repo.insertCollaborator(
+            { trip_id: id, email: input.email, role: input.role, invited_by: who.userId },
+            tx,
+          );
+          await notifications.emit(tx, {
+            type: 'trip.shared',
+            aggregateId: id,
+            recipient: { email: input.email },
+            payload: {
+              tripId: id,
+              tripName: trip.name,
+              destination: trip.destination,
+              startDate: trip.start_date,
+              endDate: trip.end_date,
+              role: input.role,
+              invitedBy: inviter.name,
+            },
+          });
+          return c;
+        });
+        return toCollaborator(row);
+      } catch (err) {
+        if (isConstraintViolation(err, 'trip_collaborators_trip_email_key'))
+          throw conflict('already_collaborator', `${input.email} is already on this trip`);
+        throw err;
+      }
+    },
+
+    async removeCollaborator(id: string, who: Principal, collaboratorId: string): Promise<void> {
+      await authorize(id, who, 'manage');
+      if (!(await repo.removeCollaborator(id, collaboratorId)))
+        throw notFound('collaborator_not_found', 'Collaborator not found');
+    },
+  };
+}
+
+export type TripsService = ReturnType<typeof createTripsService>;
