@@ -42,6 +42,19 @@ export function gatewayProblems(config: Config, secrets: Secrets): string[] {
       problems.push(
         `GATEWAY_UPSTREAMS: no upstream for ${uncovered.join(', ')}; add *=http://… or name=http://…`,
       );
+    // Modules that serve one prefix (trips, itinerary and exports under /trips) need one upstream.
+    const servedBy = new Map<string, { module: string; origins: string }>();
+    for (const m of MODULES) {
+      const origins = (upstreams.modules[m.name] ?? upstreams.default ?? []).join('|');
+      for (const prefix of m.prefixes) {
+        const first = servedBy.get(prefix);
+        if (!first) servedBy.set(prefix, { module: m.name, origins });
+        else if (first.origins !== origins)
+          problems.push(
+            `GATEWAY_UPSTREAMS: ${first.module} and ${m.name} both serve ${prefix}; give them the same upstream`,
+          );
+      }
+    }
   }
   if (!secrets.jwtAccessSecret)
     problems.push(
@@ -86,15 +99,17 @@ export function createGatewayContext(
     config.http.authRateLimitMax > 0
       ? { max: config.http.authRateLimitMax, timeWindow: config.http.rateLimitWindowMs }
       : false;
-  const routes: GatewayRoute[] = MODULES.flatMap((m) => {
+  // A prefix that several modules serve is routed once (gatewayProblems made sure they agree).
+  const byPrefix = new Map<string, GatewayRoute>();
+  for (const m of MODULES) {
     const origins = upstreams.modules[m.name];
     const upstream = origins ? upstreamFor(m.name, origins) : fallback!;
-    return m.prefixes.map((prefix) => ({
-      prefix,
-      upstream,
-      ...(prefix === '/auth' ? { rateLimit: authLimit } : {}),
-    }));
-  });
+    for (const prefix of m.prefixes) {
+      if (byPrefix.has(prefix)) continue;
+      byPrefix.set(prefix, { prefix, upstream, ...(prefix === '/auth' ? { rateLimit: authLimit } : {}) });
+    }
+  }
+  const routes = [...byPrefix.values()];
   const probeTimeout = Math.max(100, config.healthCheckTimeoutMs - 100);
   for (const u of byKey.values()) health.register(`upstream:${u.name}`, () => u.probe(probeTimeout));
 

@@ -107,6 +107,14 @@ describe('gateway configuration', () => {
     expect(problems).toMatch(/no upstream for fleet, search, bookings/);
     expect(problems).toMatch(/JWT_ACCESS_SECRET/);
     expect(problems).toMatch(/REDIS_URL, or RATE_LIMIT_MAX=0/);
+    const split = readConfig({
+      GATEWAY_UPSTREAMS: '*=http://a:1,itinerary=http://b:1',
+      JWT_ACCESS_SECRET: SECRET,
+      RATE_LIMIT_MAX: '0',
+    });
+    expect(gatewayProblems(split.config, split.secrets)).toEqual([
+      'GATEWAY_UPSTREAMS: trips and itinerary both serve /trips; give them the same upstream',
+    ]);
     const none = readConfig({ JWT_ACCESS_SECRET: SECRET, RATE_LIMIT_MAX: '0' });
     expect(gatewayProblems(none.config, none.secrets)).toEqual([
       expect.stringMatching(/needs GATEWAY_UPSTREAMS/),
