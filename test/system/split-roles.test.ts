@@ -72,7 +72,7 @@ describe('split roles: gateway + two api processes + worker', () => {
         .split('\n')
         .filter((l) => l.includes('"requestId":"split-'));
       expect(lines.length).toBeGreaterThan(0);
-      expect(lines.every((l) => l.includes(`"traceId":"${traceId}"`))).toBe(true);
+      expect(lines.every((l) => l.includes(`"trace_id":"${traceId}"`))).toBe(true);
     }
     const none = await fetch(`${gateway.url}/search?lat=1&lng=1`, {
       headers: { 'x-request-id': 'no-trace' },
@@ -80,7 +80,7 @@ describe('split roles: gateway + two api processes + worker', () => {
     expect(none.status).toBe(200);
     await sleep(200);
     const line = api.flatMap((p) => p.output().split('\n')).find((l) => l.includes('"requestId":"no-trace"'));
-    expect(line).toMatch(/"traceId":"[0-9a-f]{32}"/);
+    expect(line).toMatch(/"trace_id":"[0-9a-f]{32}"/);
   });
 
   it('keeps serving on one api process; is not ready with none', async () => {
