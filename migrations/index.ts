@@ -12,8 +12,12 @@ import pois from './20261122100400_pois.js';
 import trips from './20261122100500_trips.js';
 import itinerary from './20261122100600_itinerary.js';
 import exportsFeeds from './20261122100700_exports.js';
+import carsBusy from './20261122120000_cars_busy.js';
+import dropBookingsWindowIndex from './20261122120100_drop_bookings_window_index.js';
+import carsPositionIndex from './20261122120200_cars_position_index.js';
+import dropCarsPositionActiveIdx from './20261122120300_drop_cars_position_active_idx.js';
 
-/** Every migration, in the order it applies. `voyage migrate new <name>` appends here. */
+/** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
   '20261121090000_extensions': extensions,
   '20261121090100_identity': identity,
@@ -28,4 +32,8 @@ export const migrations: MigrationIndex = {
   '20261122100500_trips': trips,
   '20261122100600_itinerary': itinerary,
   '20261122100700_exports': exportsFeeds,
+  '20261122120000_cars_busy': carsBusy,
+  '20261122120100_drop_bookings_window_index': dropBookingsWindowIndex,
+  '20261122120200_cars_position_index': carsPositionIndex,
+  '20261122120300_drop_cars_position_active_idx': dropCarsPositionActiveIdx,
 };

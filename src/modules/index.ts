@@ -71,6 +71,7 @@ export function createServices(ctx: AppContext): Services {
     cache: ctx.cache,
     cacheTtlMs: ctx.config.searchCacheTtlMs,
     metrics: ctx.metrics,
+    clock: ctx.clock,
   });
   const flags = createFlagsService({ db: ctx.db, cache: ctx.cache, cacheTtlMs: ctx.config.flagsCacheTtlMs });
   const notifications = createNotificationsService({

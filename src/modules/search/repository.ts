@@ -5,9 +5,9 @@ import type { Db } from '../../database.js';
 import type { CarRow } from '../fleet/repository.js';
 
 /**
- * The search read model. It reads cars and bookings in one statement on purpose: the availability
- * test must run on a bookings index inside the same query to be fast (see docs/architecture.md,
- * "The search read model").
+ * The search read model: active cars near a point, and, for a window, only those whose `busy`
+ * multirange (a trigger-kept copy of their bookings) does not overlap it. See docs/architecture.md,
+ * "The search read model".
  */
 export interface SearchFilter {
   lat: number;
@@ -34,13 +34,10 @@ export function nearbyQuery(f: SearchFilter) {
   if (f.carClass) conditions.push(sql`c.class = ${f.carClass}`);
   if (f.maxDailyRate) conditions.push(sql`c.daily_rate <= ${f.maxDailyRate}::int`);
   if (f.window) {
-    // The same overlap test as the exclusion constraint ('[)' ranges), written so that it runs as an
-    // index-only probe of bookings_car_window_idx.
-    conditions.push(sql`NOT EXISTS (
-          SELECT 1 FROM bookings b
-          WHERE b.car_id = c.id AND b.status <> 'cancelled'
-            AND b.pickup_time < ${f.window.to}::timestamptz AND b.dropoff_time > ${f.window.from}::timestamptz
-        )`);
+    // cars.busy holds the car's bookings as one multirange, kept in step with bookings by triggers.
+    conditions.push(
+      sql`NOT (c.busy && tstzrange(${f.window.from}::timestamptz, ${f.window.to}::timestamptz))`,
+    );
   }
   if (f.after)
     conditions.push(sql`(${distance}, c.id) > (${f.after.distanceM}::float8, ${f.after.id}::uuid)`);

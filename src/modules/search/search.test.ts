@@ -107,10 +107,78 @@ describe('search', () => {
     ['lat=1&lng=1&pickup=2030-01-02T00:00:00Z&dropoff=2030-01-01T00:00:00Z', 'invalid_window'],
     ['lat=1&lng=1&pickup=2030-01-01T00:00:00Z&dropoff=2030-06-01T00:00:00Z', 'window_too_long'],
     ['lat=1&lng=1&cursor=garbage', 'invalid_cursor'],
+    ['lat=1&lng=1&pickup=2020-01-01T00:00:00Z&dropoff=2020-01-03T00:00:00Z', 'pickup_in_past'],
     ['lat=1&lng=1&class=spaceship', 'validation_failed'],
   ])('answers %s with 400 %s', async (qs, code) => {
     const res = await t.app.inject({ method: 'GET', url: `/search?${qs}` });
     expect(res.statusCode).toBe(400);
     expect(errorCode(res)).toBe(code);
+  });
+
+  describe('availability follows bookings', () => {
+    const windowOf = (day: number) => ({
+      pickupTime: daysFrom(start, day),
+      dropoffTime: daysFrom(start, day + 1),
+    });
+    const freeIn = async (carId: string, day: number) => {
+      const w = windowOf(day);
+      const res = await search(`radiusKm=20&limit=100&pickup=${w.pickupTime}&dropoff=${w.dropoffTime}`);
+      return (res.json().cars as { id: string }[]).some((c) => c.id === carId);
+    };
+
+    it('hides a car while booked and shows it again once the booking is cancelled', async () => {
+      const loc = await buildLocation(t.services, {
+        ...north(1),
+        city: 'Testville',
+        country: 'TD',
+        timeZone: 'Africa/Ndjamena',
+      });
+      const carId = (await buildCar(t.services, loc.id, north(1))).id;
+      const user = await signUp(t.app);
+      const booked = await t.app.inject({
+        method: 'POST',
+        url: '/bookings',
+        headers: user.auth,
+        payload: { carId, ...windowOf(20) },
+      });
+      expect(booked.statusCode).toBe(201);
+      expect(await freeIn(carId, 20)).toBe(false);
+      expect(await freeIn(carId, 22)).toBe(true);
+      await t.app.inject({ method: 'POST', url: `/bookings/${booked.json().id}/cancel`, headers: user.auth });
+      expect(await freeIn(carId, 20)).toBe(true);
+    });
+
+    it('stays exact when many bookings of one car commit at once', async () => {
+      const loc = await buildLocation(t.services, {
+        ...north(1),
+        city: 'Testville',
+        country: 'TD',
+        timeZone: 'Africa/Ndjamena',
+      });
+      const carId = (await buildCar(t.services, loc.id, north(1))).id;
+      const users = await Promise.all(Array.from({ length: 4 }, () => signUp(t.app)));
+      const days = Array.from({ length: 12 }, (_, i) => 30 + i * 2);
+      const results = await Promise.all(
+        days.map((day, i) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/bookings',
+            headers: users[i % users.length]!.auth,
+            payload: { carId, ...windowOf(day) },
+          }),
+        ),
+      );
+      expect(results.map((r) => r.statusCode)).toEqual(days.map(() => 201));
+      // The car's busy multirange is exactly the union of its live bookings.
+      const { rows } = await t.db.database.pool.query(
+        `SELECT c.busy = coalesce((SELECT range_agg(tstzrange(pickup_time, dropoff_time)) FROM bookings
+                                   WHERE car_id = c.id AND status <> 'cancelled'), '{}') AS exact
+         FROM cars c WHERE c.id = $1`,
+        [carId],
+      );
+      expect(rows[0].exact).toBe(true);
+      for (const day of days) expect(await freeIn(carId, day)).toBe(false);
+      expect(await freeIn(carId, 31)).toBe(true);
+    });
   });
 });

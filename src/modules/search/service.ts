@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../database.js';
 import type { Cache } from '../../platform/cache.js';
+import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/pool.js';
 import { badRequest } from '../../platform/http/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
@@ -19,6 +20,7 @@ export function createSearchService(deps: {
   cache: Cache;
   cacheTtlMs: number;
   metrics: Metrics;
+  clock: Clock;
 }) {
   const repo = createSearchRepository(deps.db, {
     pool: deps.database.pool,
@@ -31,6 +33,8 @@ export function createSearchService(deps: {
       let window: { from: Date; to: Date } | undefined;
       if (q.pickup && q.dropoff) {
         if (q.pickup >= q.dropoff) throw badRequest('invalid_window', 'pickup must be before dropoff');
+        // Availability is kept for the future only (cars.busy forgets bookings that ended).
+        if (q.pickup <= deps.clock.now()) throw badRequest('pickup_in_past', 'pickup must be in the future');
         if (rentalDays(q.pickup, q.dropoff) > MAX_WINDOW_DAYS) {
           throw badRequest('window_too_long', `A rental lasts at most ${MAX_WINDOW_DAYS} days`);
         }
