@@ -90,11 +90,11 @@ export function createBookingsService(deps: BookingsDeps) {
     if (rentalDays(input.pickupTime, input.dropoffTime) > MAX_RENTAL_DAYS) {
       throw badRequest('rental_too_long', `A rental lasts at most ${MAX_RENTAL_DAYS} days`);
     }
-    const car = await fleet.findCar(input.carId);
-    if (!car) throw notFound('car_not_found', 'Car not found');
-    if (car.status !== 'active')
-      throw conflict('car_not_available', `This car is ${car.status} and cannot be booked`);
-    return car;
+    const found = await fleet.findCarWithLocation(input.carId);
+    if (!found) throw notFound('car_not_found', 'Car not found');
+    if (found.car.status !== 'active')
+      throw conflict('car_not_available', `This car is ${found.car.status} and cannot be booked`);
+    return found;
   }
 
   async function create(
@@ -110,13 +110,11 @@ export function createBookingsService(deps: BookingsDeps) {
       const prior = await repo.findKey(userId, idempotencyKey);
       if (prior) return replay(prior, requestHash);
     }
-    const car = await checkRules(input).catch((err) => {
+    const { car, location } = await checkRules(input).catch((err) => {
       outcomes.inc({ outcome: 'rejected' });
       throw err;
     });
 
-    // Read before the transaction: on the embedded database the transaction holds the only connection.
-    const location = await fleet.getLocation(car.locationId);
     try {
       const result = await db.transaction().execute(async (tx) => {
         if (idempotencyKey && !(await repo.reserveKey(userId, idempotencyKey, requestHash, tx))) {

@@ -42,6 +42,38 @@ export function createFleetRepository(base: Db) {
       return db.insertInto('cars').values(c).returning(CAR_COLUMNS).executeTakeFirstOrThrow();
     },
 
+    /** A car and its location in one round trip. */
+    async findCarWithLocation(id: string, db: Db = base) {
+      const row = await db
+        .selectFrom('cars as c')
+        .innerJoin('locations as l', 'l.id', 'c.location_id')
+        .select(CAR_COLUMNS.map((col) => `c.${col}` as const))
+        .select([
+          'l.name as l_name',
+          'l.city as l_city',
+          'l.country as l_country',
+          'l.lat as l_lat',
+          'l.lng as l_lng',
+          'l.time_zone as l_time_zone',
+          'l.created_at as l_created_at',
+        ])
+        .where('c.id', '=', id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { l_name, l_city, l_country, l_lat, l_lng, l_time_zone, l_created_at, ...car } = row;
+      const location: LocationRow = {
+        id: car.location_id,
+        name: l_name,
+        city: l_city,
+        country: l_country,
+        lat: l_lat,
+        lng: l_lng,
+        time_zone: l_time_zone,
+        created_at: l_created_at,
+      };
+      return { car: car as CarRow, location };
+    },
+
     findCar(id: string, db: Db = base): Promise<CarRow | undefined> {
       return db.selectFrom('cars').select(CAR_COLUMNS).where('id', '=', id).executeTakeFirst();
     },

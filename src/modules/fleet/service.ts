@@ -81,6 +81,12 @@ export function createFleetService(deps: { db: Db }) {
       return row ? toCar(row) : undefined;
     },
 
+    /** The car and where it is based, in one read; undefined when there is no such car. */
+    async findCarWithLocation(id: string): Promise<{ car: Car; location: Location } | undefined> {
+      const found = await repo.findCarWithLocation(id);
+      return found && { car: toCar(found.car), location: toLocation(found.location) };
+    },
+
     async getCar(id: string): Promise<Car> {
       const car = await this.findCar(id);
       if (!car) throw notFound('car_not_found', 'Car not found');
