@@ -1,7 +1,10 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { migrations } from '../../../migrations/index.js';
 import { lintMigrations } from '../../platform/db/migration-lint.js';
+import { PROJECT_ROOT } from '../../version.js';
 import { withContext } from '../context.js';
+import { createMigration } from '../migrations/new-migration.js';
 import { createOutput, table } from '../output.js';
 import type { CommandModule } from './types.js';
 
@@ -11,6 +14,23 @@ export const migrateCommand: CommandModule = {
     const migrate = program
       .command('migrate')
       .description('Database migrations, run under a Postgres advisory lock');
+
+    migrate
+      .command('new')
+      .argument('<name>', 'what the migration does, snake_case, e.g. add_car_colour')
+      .description(
+        'Create migrations/<timestamp>_<name>.ts from a template and list it in migrations/index.ts',
+      )
+      .option('--dir <dir>', 'the migrations folder', path.join(PROJECT_ROOT, 'migrations'))
+      .option('--json', 'machine-readable output')
+      .action(async (name: string, o: { dir: string; json?: boolean }) => {
+        const out = createOutput(!!o.json);
+        const created = await createMigration(o.dir, name);
+        out.result(
+          `Created ${path.relative(process.cwd(), created.file)} and listed it in index.ts.`,
+          created,
+        );
+      });
 
     migrate
       .command('up')
