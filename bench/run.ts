@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { nearbyQuery } from '../src/modules/search/repository.js';
+import { nearbyStatement } from '../src/modules/search/repository.js';
 import { DEMO_CITIES } from '../src/ops/demo-data.js';
 import { PROJECT_ROOT } from '../src/version.js';
 import { BENCH_SECRETS, prepareDataset } from './dataset.js';
@@ -120,16 +120,15 @@ async function rawSql(url: string): Promise<Measure> {
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < until) {
         const p = searchParams(r);
-        const q = nearbyQuery({
-          lat: p.lat,
-          lng: p.lng,
-          radiusM: 2000,
-          window: { from: p.from, to: p.to },
-          limit: 21,
-        }).compile(kysely);
+        // As the app runs it on a server: a named statement, prepared once per connection.
+        const q = nearbyStatement(
+          kysely,
+          { lat: p.lat, lng: p.lng, radiusM: 2000, window: { from: p.from, to: p.to }, limit: 21 },
+          true,
+        );
         const t0 = performance.now();
         try {
-          await pool.query(q.sql, q.parameters as unknown[]);
+          await pool.query(q);
           latencies.push(performance.now() - t0);
         } catch {
           errors += 1;

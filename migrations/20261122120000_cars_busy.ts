@@ -1,65 +1,39 @@
 import { defineMigration } from '../src/platform/db/migrator.js';
 
-// Each car carries the times it is booked as one multirange, kept by statement-level triggers on
-// bookings in the same transaction as the change. Search then tests availability on the car row it
-// already reads, instead of probing bookings once per candidate car. The exclusion constraint on
-// bookings stays the guard for writes; this column is a read model of it.
+// Each car carries the times it is booked as one multirange, kept by a trigger on bookings in the
+// same transaction as the change. Search then tests availability on the car row it already reads,
+// instead of probing bookings once per candidate car. The exclusion constraint on bookings stays the
+// guard for writes; this column is a read model of it.
 //
-// Updates add and subtract (busy = busy + new − old), which stays correct when two transactions
-// book the same car at once: Postgres re-evaluates such an UPDATE on the newest row version. Ranges
-// that ended more than a day ago are trimmed whenever a car's bookings change (search only looks
-// ahead), so the value stays small.
+// The trigger adds and subtracts (busy = busy + new, busy − old), which stays correct when two
+// transactions book the same car at once: Postgres re-evaluates such an UPDATE on the newest row
+// version. Bookings never overlap, so subtracting one booking's range removes exactly that booking.
+// Ranges that ended more than a day ago are trimmed whenever a booking is added (search only looks
+// ahead), so the value stays small. Bulk loads (the seed) disable the trigger and rebuild the column.
 export default defineMigration({
   up: `
     ALTER TABLE cars ADD COLUMN busy tstzmultirange NOT NULL DEFAULT '{}';
     -- Room on each page for the new versions these updates write (HOT updates, no index churn).
     ALTER TABLE cars SET (fillfactor = 85);
 
-    CREATE FUNCTION bookings_busy_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION bookings_busy() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      UPDATE cars c
-      SET busy = (c.busy - coalesce(d.r_old, '{}') + coalesce(d.r_new, '{}'))
-                 - tstzmultirange(tstzrange(NULL, now() - interval '1 day'))
-      FROM (
-        SELECT coalesce(n.car_id, o.car_id) AS car_id, o.r AS r_old, n.r AS r_new
-        FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
-              FROM changed_new WHERE status <> 'cancelled' GROUP BY car_id) n
-        FULL JOIN (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
-              FROM changed_old WHERE status <> 'cancelled' GROUP BY car_id) o ON o.car_id = n.car_id
-      ) d
-      WHERE c.id = d.car_id;
+      IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status <> 'cancelled' THEN
+        UPDATE cars SET busy = busy - tstzmultirange(tstzrange(OLD.pickup_time, OLD.dropoff_time))
+        WHERE id = OLD.car_id;
+      END IF;
+      IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status <> 'cancelled' THEN
+        UPDATE cars
+        SET busy = (busy + tstzmultirange(tstzrange(NEW.pickup_time, NEW.dropoff_time)))
+                   - tstzmultirange(tstzrange(NULL, now() - interval '1 day'))
+        WHERE id = NEW.car_id;
+      END IF;
       RETURN NULL;
     END $$;
 
-    CREATE FUNCTION bookings_busy_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      UPDATE cars c
-      SET busy = (c.busy + n.r) - tstzmultirange(tstzrange(NULL, now() - interval '1 day'))
-      FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
-            FROM changed_new WHERE status <> 'cancelled' GROUP BY car_id) n
-      WHERE c.id = n.car_id;
-      RETURN NULL;
-    END $$;
-
-    CREATE FUNCTION bookings_busy_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      UPDATE cars c
-      SET busy = c.busy - o.r
-      FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
-            FROM changed_old WHERE status <> 'cancelled' GROUP BY car_id) o
-      WHERE c.id = o.car_id;
-      RETURN NULL;
-    END $$;
-
-    CREATE TRIGGER bookings_busy_inserted AFTER INSERT ON bookings
-      REFERENCING NEW TABLE AS changed_new
-      FOR EACH STATEMENT EXECUTE FUNCTION bookings_busy_inserted();
-    CREATE TRIGGER bookings_busy_updated AFTER UPDATE ON bookings
-      REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new
-      FOR EACH STATEMENT EXECUTE FUNCTION bookings_busy_changed();
-    CREATE TRIGGER bookings_busy_deleted AFTER DELETE ON bookings
-      REFERENCING OLD TABLE AS changed_old
-      FOR EACH STATEMENT EXECUTE FUNCTION bookings_busy_deleted();
+    CREATE TRIGGER bookings_busy
+      AFTER INSERT OR DELETE OR UPDATE OF car_id, pickup_time, dropoff_time, status ON bookings
+      FOR EACH ROW EXECUTE FUNCTION bookings_busy();
 
     UPDATE cars c SET busy = b.r
     FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
@@ -68,12 +42,8 @@ export default defineMigration({
     WHERE c.id = b.car_id;
   `,
   down: `
-    DROP TRIGGER bookings_busy_deleted ON bookings;
-    DROP TRIGGER bookings_busy_updated ON bookings;
-    DROP TRIGGER bookings_busy_inserted ON bookings;
-    DROP FUNCTION bookings_busy_deleted();
-    DROP FUNCTION bookings_busy_changed();
-    DROP FUNCTION bookings_busy_inserted();
+    DROP TRIGGER bookings_busy ON bookings;
+    DROP FUNCTION bookings_busy();
     ALTER TABLE cars RESET (fillfactor);
     ALTER TABLE cars DROP COLUMN busy;
   `,

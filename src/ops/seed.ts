@@ -173,15 +173,25 @@ async function seedUsers(ctx: AppContext, count: number, seed: number) {
  */
 async function seedBookings(ctx: AppContext, count: number, seed: number, progress: (m: string) => void) {
   const chunk = 100_000;
-  for (let from = 0; from < count; from += chunk) {
-    const to = Math.min(count, from + chunk) - 1;
-    // Bulk seeding is an operator's task: no per-statement timeout.
-    await ctx.db.transaction().execute(async (tx) => {
-      await sql`SET LOCAL statement_timeout = 0`.execute(tx);
+  // Bulk seeding is an operator's task: one transaction without a statement timeout. The trigger
+  // that keeps cars.busy row by row is off meanwhile (the lock it takes holds off other bookings
+  // until the column is rebuilt from the bookings at the end).
+  await ctx.db.transaction().execute(async (tx) => {
+    await sql`SET LOCAL statement_timeout = 0`.execute(tx);
+    await sql`ALTER TABLE bookings DISABLE TRIGGER bookings_busy`.execute(tx);
+    for (let from = 0; from < count; from += chunk) {
+      const to = Math.min(count, from + chunk) - 1;
       await insertBookings(tx, count, from, to, seed);
-    });
-    if (count > chunk) progress(`  bookings: ${to + 1}/${count}`);
-  }
+      if (count > chunk) progress(`  bookings: ${to + 1}/${count}`);
+    }
+    await sql`
+      UPDATE cars c SET busy = b.r
+      FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
+            FROM bookings WHERE status <> 'cancelled' AND dropoff_time > now() - interval '1 day'
+            GROUP BY car_id) b
+      WHERE c.id = b.car_id`.execute(tx);
+    await sql`ALTER TABLE bookings ENABLE TRIGGER bookings_busy`.execute(tx);
+  });
 }
 
 function insertBookings(db: Db, count: number, from: number, to: number, seed: number) {
@@ -226,7 +236,7 @@ export async function seed(ctx: AppContext, opts: SeedOptions): Promise<SeedSumm
   }
   await ctx.db.transaction().execute(async (tx) => {
     await sql`SET LOCAL statement_timeout = 0`.execute(tx);
-    // Bulk bookings rewrite every car's busy column: compact the table again, nearby cars together.
+    // Rebuilding busy rewrote every car: compact the table again, nearby cars together.
     await sql`CLUSTER cars USING cars_position_idx`.execute(tx);
     await sql`ANALYZE`.execute(tx);
   });

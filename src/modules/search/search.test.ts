@@ -95,6 +95,34 @@ describe('search', () => {
     expect(seen).toEqual([ids.near, ids.booked, ids.mid, ids.far]);
   });
 
+  it('pages through cars parked on the same spot in id order, each once', async () => {
+    // Five cars at one point 30 km away, searched from there: all at distance 0, so only the id
+    // orders them, and pages of two must split ties without losing or repeating one.
+    const spot = north(30);
+    const loc = await buildLocation(t.services, {
+      ...spot,
+      city: 'Lotville',
+      country: 'TD',
+      timeZone: 'Africa/Ndjamena',
+    });
+    const lot: string[] = [];
+    for (let i = 0; i < 5; i++) lot.push((await buildCar(t.services, loc.id, spot)).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/search?lat=${spot.lat}&lng=${spot.lng}&radiusKm=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      seen.push(...body.cars.map((c: { id: string }) => c.id));
+      cursor = body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...lot].sort());
+  });
+
   it.each([
     ['lat=abc&lng=1', 'validation_failed'],
     ['lng=1', 'validation_failed'],

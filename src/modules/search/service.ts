@@ -11,7 +11,7 @@ import { toCar } from '../fleet/service.js';
 import { createSearchRepository } from './repository.js';
 import type { SearchQuery, SearchResponse } from './schemas.js';
 
-const SearchCursor = z.object({ d: z.number(), id: z.uuid() });
+const SearchCursor = z.object({ k: z.number(), id: z.uuid() });
 const MAX_WINDOW_DAYS = 90;
 
 export function createSearchService(deps: {
@@ -63,7 +63,7 @@ export function createSearchService(deps: {
         ...(window && { window }),
         ...(q.class && { carClass: q.class }),
         ...(q.maxDailyRate && { maxDailyRate: q.maxDailyRate }),
-        ...(after && { after: { distanceM: after.d, id: after.id } }),
+        ...(after && { after: { key: after.k, id: after.id } }),
       });
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
@@ -74,7 +74,8 @@ export function createSearchService(deps: {
           distanceKm: Math.round(r.distance_m) / 1000,
           price: days ? { days, total: days * r.daily_rate, currency: r.currency.trim() } : null,
         })),
-        nextCursor: rows.length > q.limit && last ? encodeCursor({ d: last.distance_m, id: last.id }) : null,
+        nextCursor:
+          rows.length > q.limit && last ? encodeCursor({ k: last.distance_key, id: last.id }) : null,
       };
       searches.inc({ outcome: response.cars.length > 0 ? 'results' : 'empty' });
       if (cacheKey) await deps.cache.set(cacheKey, response, deps.cacheTtlMs);
