@@ -39,6 +39,16 @@ describe('search', () => {
   });
   afterAll(() => t.close());
 
+  /** A new car at a new location at `point`. */
+  const carAt = async (point: { lat: number; lng: number }) => {
+    const loc = await buildLocation(t.services, {
+      ...point,
+      city: 'Testville',
+      country: 'TD',
+      timeZone: 'Africa/Ndjamena',
+    });
+    return (await buildCar(t.services, loc.id, point)).id;
+  };
   const search = (qs: string) =>
     t.app.inject({ method: 'GET', url: `/search?lat=${ORIGIN.lat}&lng=${ORIGIN.lng}&${qs}` });
 
@@ -80,18 +90,24 @@ describe('search', () => {
     expect(cheap.json().cars.map((c: { id: string }) => c.id)).toEqual([ids.near, ids.booked]);
   });
 
-  it('pages with an opaque cursor without repeating or skipping', async () => {
+  /** Follows nextCursor from `url` to the last page: the ids in order, and how many pages. */
+  const pageAll = async (url: string) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await search(`radiusKm=10&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await t.app.inject({ method: 'GET', url: cursor ? `${url}&cursor=${cursor}` : url });
       expect(res.statusCode).toBe(200);
-      const body = res.json();
-      seen.push(...body.cars.map((c: { id: string }) => c.id));
+      const body: { cars: { id: string }[]; nextCursor: string | null } = res.json();
+      seen.push(...body.cars.map((c) => c.id));
       cursor = body.nextCursor;
       pages += 1;
     } while (cursor && pages < 10);
+    return { seen, pages };
+  };
+
+  it('pages with an opaque cursor without repeating or skipping', async () => {
+    const { seen } = await pageAll(`/search?lat=${ORIGIN.lat}&lng=${ORIGIN.lng}&radiusKm=10&limit=1`);
     expect(seen).toEqual([ids.near, ids.booked, ids.mid, ids.far]);
   });
 
@@ -99,26 +115,9 @@ describe('search', () => {
     // Five cars at one point 30 km away, searched from there: all at distance 0, so only the id
     // orders them, and pages of two must split ties without losing or repeating one.
     const spot = north(30);
-    const loc = await buildLocation(t.services, {
-      ...spot,
-      city: 'Lotville',
-      country: 'TD',
-      timeZone: 'Africa/Ndjamena',
-    });
     const lot: string[] = [];
-    for (let i = 0; i < 5; i++) lot.push((await buildCar(t.services, loc.id, spot)).id);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const url: string = `/search?lat=${spot.lat}&lng=${spot.lng}&radiusKm=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const res = await t.app.inject({ method: 'GET', url });
-      expect(res.statusCode).toBe(200);
-      const body = res.json();
-      seen.push(...body.cars.map((c: { id: string }) => c.id));
-      cursor = body.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 10);
+    for (let i = 0; i < 5; i++) lot.push(await carAt(spot));
+    const { seen, pages } = await pageAll(`/search?lat=${spot.lat}&lng=${spot.lng}&radiusKm=1&limit=2`);
     expect(pages).toBe(3);
     expect(seen).toEqual([...lot].sort());
   });
@@ -155,13 +154,7 @@ describe('search', () => {
     };
 
     it('hides a car while booked and shows it again once the booking is cancelled', async () => {
-      const loc = await buildLocation(t.services, {
-        ...north(1),
-        city: 'Testville',
-        country: 'TD',
-        timeZone: 'Africa/Ndjamena',
-      });
-      const carId = (await buildCar(t.services, loc.id, north(1))).id;
+      const carId = await carAt(north(1));
       const user = await signUp(t.app);
       const booked = await t.app.inject({
         method: 'POST',
@@ -177,13 +170,7 @@ describe('search', () => {
     });
 
     it('stays exact when many bookings of one car commit at once', async () => {
-      const loc = await buildLocation(t.services, {
-        ...north(1),
-        city: 'Testville',
-        country: 'TD',
-        timeZone: 'Africa/Ndjamena',
-      });
-      const carId = (await buildCar(t.services, loc.id, north(1))).id;
+      const carId = await carAt(north(1));
       const users = await Promise.all(Array.from({ length: 4 }, () => signUp(t.app)));
       const days = Array.from({ length: 12 }, (_, i) => 30 + i * 2);
       const results = await Promise.all(
