@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound, unprocessable } from '../../platform/http/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
+import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import { rentalDays } from '../fleet/pricing.js';
 import type { Car, Location } from '../fleet/schemas.js';
@@ -24,7 +23,6 @@ declare module '../../platform/jobs.js' {
     'bookings.purge-idempotency-keys': Record<string, never>;
   }
 }
-const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
 
 export function toBooking(r: BookingRow): Booking {
   return {
@@ -186,21 +184,8 @@ export function createBookingsService(deps: BookingsDeps) {
     },
 
     async listOwn(userId: string, q: BookingListQuery): Promise<BookingList> {
-      const cursor = q.cursor ? decodeCursor(q.cursor, ListCursor) : undefined;
-      if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
-      const rows = await repo.listForUser(userId, {
-        limit: q.limit + 1,
-        ...(cursor && { before: { createdAt: new Date(cursor.t), id: cursor.id } }),
-      });
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        bookings: page.map(toBooking),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-            : null,
-      };
+      const page = await newestFirstPage(q, (opts) => repo.listForUser(userId, opts), toBooking);
+      return { bookings: page.items, nextCursor: page.nextCursor };
     },
 
     /** Idempotent: cancelling a cancelled booking returns it unchanged. */

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../database.js';
 import type { Cache } from '../../platform/cache.js';
@@ -7,7 +6,7 @@ import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
+import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Health } from '../../platform/observability/health.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
@@ -38,7 +37,6 @@ declare module '../../platform/jobs.js' {
   }
 }
 
-const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
 const offerKey = (id: string) => `offer:${id}`;
 
 export interface FlightsDeps {
@@ -232,21 +230,8 @@ export function createFlightsService(deps: FlightsDeps) {
     },
 
     async listOwn(userId: string, q: FlightBookingListQuery): Promise<FlightBookingList> {
-      const cursor = q.cursor ? decodeCursor(q.cursor, ListCursor) : undefined;
-      if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
-      const rows = await repo.listForUser(userId, {
-        limit: q.limit + 1,
-        ...(cursor && { before: { createdAt: new Date(cursor.t), id: cursor.id } }),
-      });
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        bookings: page.map(toFlightBooking),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-            : null,
-      };
+      const page = await newestFirstPage(q, (opts) => repo.listForUser(userId, opts), toFlightBooking);
+      return { bookings: page.items, nextCursor: page.nextCursor };
     },
 
     /** Cancels with the supplier, then here; seats of Voyage's own flights go back on sale. */

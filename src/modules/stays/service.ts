@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/schemas.js';
+import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { eventPayload, toProperty, toRoomType, toStayBooking } from './mappers.js';
@@ -37,7 +36,6 @@ declare module '../../platform/jobs.js' {
 }
 /** How far ahead inventory can be put on sale or searched. */
 export const MAX_DAYS_AHEAD = 550;
-const ListCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
 
 function checkStayDates(checkIn: string, checkOut: string) {
   if (checkIn >= checkOut) throw badRequest('invalid_dates', 'checkIn must be before checkOut');
@@ -280,21 +278,8 @@ export function createStaysService(deps: StaysDeps) {
     },
 
     async listOwn(userId: string, q: StayBookingListQuery): Promise<StayBookingList> {
-      const cursor = q.cursor ? decodeCursor(q.cursor, ListCursor) : undefined;
-      if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
-      const rows = await repo.listForUser(userId, {
-        limit: q.limit + 1,
-        ...(cursor && { before: { createdAt: new Date(cursor.t), id: cursor.id } }),
-      });
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        bookings: page.map(toStayBooking),
-        nextCursor:
-          rows.length > q.limit && last
-            ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-            : null,
-      };
+      const page = await newestFirstPage(q, (opts) => repo.listForUser(userId, opts), toStayBooking);
+      return { bookings: page.items, nextCursor: page.nextCursor };
     },
 
     /** Cancelling gives every night back; cancelling twice returns the cancelled booking. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badRequest } from './errors.js';
 
 /** Shared request/response building blocks with no domain meaning. */
 
@@ -53,3 +54,36 @@ export const ErrorResponse = z.object({
 
 /** A calendar date, YYYY-MM-DD. */
 export const isoDate = z.iso.date({ message: 'must be a date like 2027-05-01' });
+
+const NewestFirstCursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
+
+/** The keyset of a newest-first listing: rows created before this one (ties broken by id). */
+export interface Before {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * One page of a newest-first listing ordered by (created_at, id): decodes the cursor (400
+ * `invalid_cursor` when it is not one), asks `fetch` for one row more than the page, and encodes
+ * the next cursor from the page's last row when there is more.
+ */
+export async function newestFirstPage<R extends { created_at: Date; id: string }, T>(
+  q: { limit: number; cursor?: string | undefined },
+  fetch: (opts: { limit: number; before?: Before }) => Promise<R[]>,
+  map: (row: R) => T,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const cursor = q.cursor ? decodeCursor(q.cursor, NewestFirstCursor) : undefined;
+  if (q.cursor && !cursor) throw badRequest('invalid_cursor', 'cursor is not valid');
+  const rows = await fetch({
+    limit: q.limit + 1,
+    ...(cursor && { before: { createdAt: new Date(cursor.t), id: cursor.id } }),
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(map),
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
+  };
+}
