@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { readConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
-import { seed } from '../src/ops/seed.js';
+import { readConfig } from '../src/config/index.js';
+import { seed } from '../src/demo/seed.js';
 import { createLogger } from '../src/platform/observability/logger.js';
+import { createContext } from '../src/server/context.js';
 
 /**
  * The benchmark database: 100,000 cars and 1,000,000 bookings (deterministic, seed 42) in a real

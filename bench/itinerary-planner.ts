@@ -10,12 +10,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_POIS, demoPois } from '../src/demo/pois.js';
+import { prng } from '../src/demo/seed.js';
 import { nearestNeighbour, optimiseRoute, routeCost } from '../src/modules/itinerary/optimizer.js';
 import { naiveMinutes, PACES, planBuiltIn } from '../src/modules/itinerary/planner.js';
 import type { DayInput, PlanPoi } from '../src/modules/itinerary/scheduler.js';
 import { travelMinutes } from '../src/modules/itinerary/travel.js';
-import { DEMO_POIS, demoPois } from '../src/ops/demo-pois.js';
-import { prng } from '../src/ops/seed.js';
 import { addDays, parseClock } from '../src/platform/dates.js';
 
 const ROUTES_PER_CITY = 200;

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { nearbyStatement } from '../src/modules/search/repository.js';
-import { DEMO_CITIES } from '../src/ops/demo-data.js';
+import { DEMO_CITIES } from '../src/demo/data.js';
+import { nearbyStatement } from '../src/modules/cars/availability/repository.js';
 import { PROJECT_ROOT } from '../src/version.js';
 import { BENCH_SECRETS, prepareDataset } from './dataset.js';
 

@@ -1,4 +1,4 @@
-import { readConfig } from './config.js';
+import { readConfig } from './config/index.js';
 import { startTracing } from './platform/observability/tracing.js';
 import { VERSION } from './version.js';
 
@@ -29,4 +29,4 @@ if (process.argv[2] === 'serve') {
   }
 }
 
-await import('./cli.js');
+await import('./cli/index.js');

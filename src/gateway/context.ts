@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Config, Secrets } from '../config.js';
+import type { Config, Secrets } from '../config/index.js';
 import { MODULES } from '../modules/index.js';
 import { systemClock } from '../platform/clock.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/test-app.js';
-import { readConfig } from '../config.js';
+import { readConfig } from '../config/index.js';
 import { createLogger } from '../platform/observability/logger.js';
 import { buildGateway } from './app.js';
 import { createGatewayContext, gatewayProblems } from './context.js';

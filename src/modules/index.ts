@@ -1,14 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../context.js';
 import type { ConstraintError } from '../platform/http/errors.js';
-import { bookingsRoutes } from './bookings/routes.js';
-import { type BookingsService, createBookingsService, IDEMPOTENCY_KEY_TTL_MS } from './bookings/service.js';
+import type { AppContext } from '../server/context.js';
+import { searchRoutes } from './cars/availability/routes.js';
+import { createSearchService, type SearchService } from './cars/availability/service.js';
+import { fleetRoutes } from './cars/fleet/routes.js';
+import { createFleetService, type FleetService } from './cars/fleet/service.js';
+import { bookingsRoutes } from './cars/rentals/routes.js';
+import {
+  type BookingsService,
+  createBookingsService,
+  IDEMPOTENCY_KEY_TTL_MS,
+} from './cars/rentals/service.js';
 import { exportsRoutes } from './exports/routes.js';
 import { createExportsService, type ExportsService } from './exports/service.js';
 import { flagsRoutes } from './flags/routes.js';
 import { createFlagsService, type FlagsService } from './flags/service.js';
-import { fleetRoutes } from './fleet/routes.js';
-import { createFleetService, type FleetService } from './fleet/service.js';
 import { flightsRoutes } from './flights/routes.js';
 import { createFlightsService, type FlightsService, SCHEDULE_JOB } from './flights/service.js';
 import { createRefreshTokens } from './identity/refresh-tokens.js';
@@ -26,8 +32,6 @@ import {
 } from './notifications/service.js';
 import { poisRoutes } from './pois/routes.js';
 import { createPoisService, type PoisService } from './pois/service.js';
-import { searchRoutes } from './search/routes.js';
-import { createSearchService, type SearchService } from './search/service.js';
 import { staysRoutes } from './stays/routes.js';
 import { createStaysService, ROLL_INVENTORY_JOB, type StaysService } from './stays/service.js';
 import { tripsRoutes } from './trips/routes.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Services } from './index.js';
 
 /** What every module's routes plugin receives. */

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import YAML from 'yaml';
-import { CONFIG_VARIABLES } from '../../src/config.js';
-import { commands } from '../../src/ops/commands/index.js';
-import { ROLES } from '../../src/ops/commands/serve.js';
+import { commands } from '../../src/cli/commands/index.js';
+import { ROLES } from '../../src/cli/commands/serve.js';
+import { CONFIG_VARIABLES } from '../../src/config/index.js';
 import { PROJECT_ROOT } from '../../src/version.js';
 
 /** Helpers for the tests that check deployment artifacts against the code they deploy. */

@@ -1,4 +1,4 @@
-import type { CarCreate, LocationCreate } from '../../src/modules/fleet/schemas.js';
+import type { CarCreate, LocationCreate } from '../../src/modules/cars/fleet/schemas.js';
 import type { Services } from '../../src/modules/index.js';
 
 let n = 0;

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { loadReleasePolicy } from '../../src/ops/release/policy.js';
 import { HTTP_BUCKETS } from '../../src/platform/observability/metrics.js';
+import { loadReleasePolicy } from '../../src/release/policy.js';
 import { PROJECT_ROOT } from '../../src/version.js';
 
 /**

@@ -16,7 +16,7 @@ import {
   dateIn,
   PASSENGER,
 } from '../../../test/helpers/travel-factories.js';
-import { demoPois } from '../../ops/demo-pois.js';
+import { demoPois } from '../../demo/pois.js';
 
 const local = (iso: string | Date, timeZone: string) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { notFound } from '../../platform/http/errors.js';
+import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
 import type { ItineraryService } from '../itinerary/service.js';
 import type { TripRow } from '../trips/repository.js';

@@ -1,5 +1,5 @@
 import type { Selectable, Updateable } from 'kysely';
-import type { Db } from '../../database.js';
+import type { Db } from '../database.js';
 import type { FeatureFlagsTable } from './tables.js';
 
 export type FlagRow = Selectable<FeatureFlagsTable>;

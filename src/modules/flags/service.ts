@@ -1,7 +1,7 @@
-import type { Db } from '../../database.js';
 import type { Cache } from '../../platform/cache.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import type { Db } from '../database.js';
 import { evaluate, type FlagRule } from './evaluate.js';
 import { createFlagsRepository, type FlagRow } from './repository.js';
 import type { EvaluatedFlags, Flag, FlagCreate, FlagUpdate } from './schemas.js';

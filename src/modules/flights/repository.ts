@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Db } from '../../database.js';
+import type { Db } from '../database.js';
 import type { AirportsTable, Cabin, CabinPlan, FlightBookingsTable, FlightRoutesTable } from './tables.js';
 
 export type AirportRow = Selectable<AirportsTable>;

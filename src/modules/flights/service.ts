@@ -1,5 +1,4 @@
-import type { Config } from '../../config.js';
-import type { Db } from '../../database.js';
+import type { Config } from '../../config/index.js';
 import type { Cache } from '../../platform/cache.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
@@ -10,6 +9,7 @@ import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Health } from '../../platform/observability/health.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { eventPayload, publicOffer, toFlightBooking, toHttpError } from './mappers.js';
 import { createFlightsRepository, type FlightBookingRow } from './repository.js';

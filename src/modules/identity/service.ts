@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../config.js';
-import type { Db } from '../../database.js';
+import type { Config } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { AccessTokens } from '../../platform/http/auth.js';
 import { conflict, notFound, tooManyRequests, unauthorized } from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import { type AuditEntry, createIdentityRepository } from './repository.js';

@@ -9,7 +9,7 @@ import {
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import { buildProperty, buildRoomType, dateIn } from '../../../test/helpers/travel-factories.js';
-import { demoPois } from '../../ops/demo-pois.js';
+import { demoPois } from '../../demo/pois.js';
 import { parseClock, weekday } from '../../platform/dates.js';
 import type { Poi } from '../pois/schemas.js';
 import { travelMinutes } from './travel.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../ops/seed.js';
+import { prng } from '../../demo/seed.js';
 import { parseClock, weekday } from '../../platform/dates.js';
 import { nearestNeighbour, optimiseRoute, routeCost, twoOpt } from './optimizer.js';
 import { planBuiltIn } from './planner.js';

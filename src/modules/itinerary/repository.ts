@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../../database.js';
+import type { Db } from '../database.js';
 import type { TripPlansTable } from './tables.js';
 
 export type PlanRow = Selectable<TripPlansTable>;

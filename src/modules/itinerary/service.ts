@@ -1,4 +1,3 @@
-import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import {
   addDays,
@@ -14,6 +13,7 @@ import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
 import type { FlagsService } from '../flags/service.js';
 import type { NotificationsService } from '../notifications/service.js';
 import type { PoisService } from '../pois/service.js';

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Db } from '../../database.js';
+import type { Db } from '../database.js';
 import type { DomainEvent } from './events.js';
 import type { NotificationDeliveriesTable, OutboxEventsTable } from './tables.js';
 

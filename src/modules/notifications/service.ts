@@ -1,10 +1,10 @@
-import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { sqlExecutor } from '../../platform/db/kysely.js';
 import { notFound } from '../../platform/http/errors.js';
 import type { Jobs } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
 import type { DomainEvent } from './events.js';
 import type { Mailer } from './mailer.js';

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Db } from '../../database.js';
+import type { Db } from '../database.js';
 import type { PoisTable } from './tables.js';
 
 export type PoiRow = Selectable<PoisTable>;

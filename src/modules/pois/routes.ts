@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdParams } from '../fleet/schemas.js';
+import { IdParams } from '../cars/fleet/schemas.js';
 import type { ModuleDeps } from '../types.js';
 import { City, Poi, PoiCreate, PoiQuery } from './schemas.js';
 

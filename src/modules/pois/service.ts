@@ -1,6 +1,6 @@
-import type { Db } from '../../database.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
+import type { Db } from '../database.js';
 import { createPoisRepository, type PoiRow } from './repository.js';
 import type { City, Poi, PoiCreate, PoiQuery } from './schemas.js';
 

@@ -1,4 +1,3 @@
-import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
@@ -6,6 +5,7 @@ import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { eventPayload, toProperty, toRoomType, toStayBooking } from './mappers.js';
 import { type BookingWithPlace, createStaysRepository } from './repository.js';

@@ -1,5 +1,5 @@
-import type { BookingsService } from '../bookings/service.js';
-import type { FleetService } from '../fleet/service.js';
+import type { FleetService } from '../cars/fleet/service.js';
+import type { BookingsService } from '../cars/rentals/service.js';
 import type { FlightsService } from '../flights/service.js';
 import type { PoisService } from '../pois/service.js';
 import type { StaysService } from '../stays/service.js';

@@ -1,5 +1,5 @@
 import { type Selectable, sql, type Updateable } from 'kysely';
-import type { Db } from '../../database.js';
+import type { Db } from '../database.js';
 import type { TripCollaboratorsTable, TripItemsTable, TripStatus, TripsTable } from './tables.js';
 
 export type TripRow = Selectable<TripsTable>;

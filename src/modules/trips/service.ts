@@ -1,10 +1,10 @@
-import type { Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { daysBetween } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { type ItemSources, resolveItem } from './items.js';

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { childEnvironment } from '../../config.js';
+import { childEnvironment } from '../../config/index.js';
 import { PROJECT_ROOT } from '../../version.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
-import { parseReleasePolicy } from '../release/policy.js';
-import { seed } from '../seed.js';
+import { seed } from '../../demo/seed.js';
+import { parseReleasePolicy } from '../../release/policy.js';
 import { type LoadResult, runLoad } from './run.js';
 import { checkSlo } from './slo.js';
 

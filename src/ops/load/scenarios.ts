@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request as AutocannonRequest } from 'autocannon';
-import { CAR_CLASSES } from '../../modules/fleet/tables.js';
-import { DEMO_CITIES } from '../demo-data.js';
+import { DEMO_CITIES } from '../../demo/data.js';
+import { CAR_CLASSES } from '../../modules/cars/fleet/tables.js';
 
 /**
  * Load scenarios as autocannon request sequences. Each connection loops over its sequence; a step

@@ -1,4 +1,4 @@
-import type { ReleasePolicy } from '../release/policy.js';
+import type { ReleasePolicy } from '../../release/policy.js';
 import type { LoadResult } from './run.js';
 
 /**

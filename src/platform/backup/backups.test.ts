@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index.js';
 import { TEST_DATABASE_URL, type TestDatabase } from '../../../test/helpers/database.js';
 import { openDatabaseForTest } from '../../../test/helpers/test-app.js';
-import { readConfig } from '../../config.js';
-import { type BackupTarget, openBackupTarget } from '../../ops/backup/open.js';
+import { readConfig } from '../../config/index.js';
 import { manualClock } from '../clock.js';
 import { openPglite } from '../db/pool.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createBackups } from './backups.js';
 import { registerBackupMetrics } from './metrics.js';
+import { type BackupTarget, openBackupTarget } from './open.js';
 
 const SECRETS = {
   JWT_ACCESS_SECRET: 'test-access-secret-0123456789abcdef0123',

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { childEnvironment } from '../../config.js';
+import { childEnvironment } from '../../config/index.js';
 
 /**
  * The Postgres client programs (pg_dump, pg_restore, psql) for a server. A dump must be made by the

@@ -9,7 +9,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
-import type { DatabaseTarget } from '../../config.js';
+import type { DatabaseTarget } from '../../config/index.js';
 
 /**
  * One pg.Pool interface over a Postgres server or embedded PGlite.

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { FaultInjection } from '../../config.js';
+import type { FaultInjection } from '../../config/index.js';
 import { AppError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { register } from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TracingConfig } from '../../config.js';
+import type { TracingConfig } from '../../config/index.js';
 
 /**
  * OpenTelemetry tracing: spans for incoming HTTP, Postgres queries (pg), outgoing HTTP (undici and

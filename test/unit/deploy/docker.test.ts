@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, parseDuration, readConfig } from '../../../src/config.js';
+import { CONFIG_VARIABLES, parseDuration, readConfig } from '../../../src/config/index.js';
 import { VERSION } from '../../../src/version.js';
 import { type ComposeFile, composeSchema, interpolate, readCompose } from '../../helpers/compose.js';
 import {

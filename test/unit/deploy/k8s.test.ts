@@ -2,10 +2,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../../src/config.js';
-import { loadReleasePolicy } from '../../../src/ops/release/policy.js';
-import { VOYAGE_IMAGE } from '../../../src/ops/release/render-k8s.js';
-import { renderK8s } from '../../../src/ops/release/render-k8s-command.js';
+import { renderK8s } from '../../../src/cli/commands/release-k8s.js';
+import { readConfig } from '../../../src/config/index.js';
+import { VOYAGE_IMAGE } from '../../../src/release/kubernetes/render-k8s.js';
+import { loadReleasePolicy } from '../../../src/release/policy.js';
 import { VERSION } from '../../../src/version.js';
 import {
   isPinnedImage,

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Db } from '../../../database.js';
 import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
+import type { Db } from '../../database.js';
 import type { FlightsRepository, ScheduledOfferRow } from '../repository.js';
 import type { Cabin } from '../tables.js';
 import { type FlightSupplier, SupplierError, type SupplierOffer } from './types.js';

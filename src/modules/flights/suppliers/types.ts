@@ -1,4 +1,4 @@
-import type { Db } from '../../../database.js';
+import type { Db } from '../../database.js';
 import type { FlightSearchQuery, Offer, Passenger } from '../schemas.js';
 import type { SupplierName } from '../tables.js';
 

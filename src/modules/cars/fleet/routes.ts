@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ModuleDeps } from '../../types.js';
+import { Car, CarCreate, CarUpdate, IdParams, Location, LocationCreate } from './schemas.js';
+
+export const fleetRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
+  const { fleet } = services;
+  const admin = { onRequest: app.requireRole('admin') };
+  const adminDoc = { security: [{ bearer: [] }] };
+
+  app.get(
+    '/locations',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'Rental locations',
+        response: { 200: z.object({ locations: z.array(Location) }) },
+      },
+    },
+    async () => ({ locations: await fleet.listLocations() }),
+  );
+
+  app.get(
+    '/locations/:id',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'One rental location',
+        params: IdParams,
+        response: { 200: Location },
+      },
+    },
+    async (request) => fleet.getLocation(request.params.id),
+  );
+
+  app.post(
+    '/locations',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'Add a location (admin)',
+        ...adminDoc,
+        body: LocationCreate,
+        response: { 201: Location },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await fleet.createLocation(request.body)),
+  );
+
+  app.get(
+    '/cars/:id',
+    { schema: { tags: ['fleet'], summary: 'One car', params: IdParams, response: { 200: Car } } },
+    async (request) => fleet.getCar(request.params.id),
+  );
+
+  app.post(
+    '/cars',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'Add a car (admin)',
+        ...adminDoc,
+        body: CarCreate,
+        response: { 201: Car },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await fleet.createCar(request.body)),
+  );
+
+  app.patch(
+    '/cars/:id',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'Change a car (admin)',
+        ...adminDoc,
+        params: IdParams,
+        body: CarUpdate,
+        response: { 200: Car },
+      },
+    },
+    async (request) => fleet.updateCar(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/cars/:id',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'Retire a car (admin)',
+        ...adminDoc,
+        params: IdParams,
+        response: { 200: Car },
+      },
+    },
+    async (request) => fleet.retireCar(request.params.id),
+  );
+};

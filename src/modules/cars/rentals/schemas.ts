@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { cursorParam, isoDateTime, limit } from '../../../platform/http/schemas.js';
+
+export const BookingCreate = z.object({
+  carId: z.uuid(),
+  pickupTime: isoDateTime,
+  dropoffTime: isoDateTime,
+});
+export type BookingCreate = z.infer<typeof BookingCreate>;
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+});
+
+export const Booking = z.object({
+  id: z.uuid(),
+  carId: z.uuid(),
+  userId: z.uuid(),
+  pickupTime: z.string(),
+  dropoffTime: z.string(),
+  status: z.enum(['confirmed', 'cancelled']),
+  days: z.number().int(),
+  totalAmount: z.number().int(),
+  currency: z.string(),
+  createdAt: z.string(),
+  cancelledAt: z.string().nullable(),
+});
+export type Booking = z.infer<typeof Booking>;
+
+export const BookingList = z.object({ bookings: z.array(Booking), nextCursor: z.string().nullable() });
+export type BookingList = z.infer<typeof BookingList>;
+
+export const BookingListQuery = z.object({ limit: limit(20, 100), cursor: cursorParam });
+export type BookingListQuery = z.infer<typeof BookingListQuery>;

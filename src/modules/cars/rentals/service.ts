@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../../platform/clock.js';
+import { isConstraintViolation } from '../../../platform/db/errors.js';
+import type { Principal } from '../../../platform/http/auth.js';
+import { badRequest, conflict, notFound, unprocessable } from '../../../platform/http/errors.js';
+import { newestFirstPage } from '../../../platform/http/schemas.js';
+import type { Metrics } from '../../../platform/observability/metrics.js';
+import type { Db } from '../../database.js';
+import type { BookingEventPayload } from '../../notifications/events.js';
+import type { NotificationsService } from '../../notifications/service.js';
+import { rentalDays } from '../fleet/pricing.js';
+import type { Car, Location } from '../fleet/schemas.js';
+import type { FleetService } from '../fleet/service.js';
+import { type BookingRow, createBookingsRepository } from './repository.js';
+import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
+
+export const MAX_RENTAL_DAYS = 90;
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+
+declare module '../../../platform/jobs.js' {
+  interface JobCatalogue {
+    'bookings.purge-idempotency-keys': Record<string, never>;
+  }
+}
+
+export function toBooking(r: BookingRow): Booking {
+  return {
+    id: r.id,
+    carId: r.car_id,
+    userId: r.user_id,
+    pickupTime: r.pickup_time.toISOString(),
+    dropoffTime: r.dropoff_time.toISOString(),
+    status: r.status,
+    days: rentalDays(r.pickup_time, r.dropoff_time),
+    totalAmount: r.total_amount,
+    currency: r.currency.trim(),
+    createdAt: r.created_at.toISOString(),
+    cancelledAt: r.cancelled_at ? r.cancelled_at.toISOString() : null,
+  };
+}
+
+export interface CreateResult {
+  statusCode: number;
+  booking: Booking;
+  replayed: boolean;
+}
+
+export interface BookingsDeps {
+  db: Db;
+  fleet: FleetService;
+  notifications: NotificationsService;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+export function createBookingsService(deps: BookingsDeps) {
+  const { db, fleet, notifications, clock } = deps;
+  const repo = createBookingsRepository(db);
+  const outcomes = deps.metrics.counter('voyage_bookings_total', 'Car booking attempts by outcome', [
+    'outcome',
+  ]);
+
+  function visibleTo(row: BookingRow | undefined, who: Principal): row is BookingRow {
+    // Someone else's booking is reported as missing, not forbidden: ids must not leak.
+    return !!row && (row.user_id === who.userId || who.role === 'admin');
+  }
+
+  /** What the confirmation or cancellation email says about the rental. */
+  function eventPayload(booking: Booking, car: Car, location: Location): BookingEventPayload {
+    return {
+      kind: 'car',
+      bookingId: booking.id,
+      title: `${car.make} ${car.model} at ${location.name}`,
+      start: booking.pickupTime,
+      end: booking.dropoffTime,
+      timeZone: location.timeZone,
+      totalAmount: booking.totalAmount,
+      currency: booking.currency,
+    };
+  }
+
+  async function checkRules(input: BookingCreate) {
+    const now = clock.now();
+    if (input.pickupTime >= input.dropoffTime)
+      throw badRequest('invalid_window', 'pickupTime must be before dropoffTime');
+    if (input.pickupTime <= now) throw badRequest('pickup_in_past', 'pickupTime must be in the future');
+    if (rentalDays(input.pickupTime, input.dropoffTime) > MAX_RENTAL_DAYS) {
+      throw badRequest('rental_too_long', `A rental lasts at most ${MAX_RENTAL_DAYS} days`);
+    }
+    const found = await fleet.findCarWithLocation(input.carId);
+    if (!found) throw notFound('car_not_found', 'Car not found');
+    if (found.car.status !== 'active')
+      throw conflict('car_not_available', `This car is ${found.car.status} and cannot be booked`);
+    return found;
+  }
+
+  async function create(
+    userId: string,
+    input: BookingCreate,
+    idempotencyKey?: string,
+  ): Promise<CreateResult> {
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([input.carId, input.pickupTime.toISOString(), input.dropoffTime.toISOString()]))
+      .digest('hex');
+
+    if (idempotencyKey) {
+      const prior = await repo.findKey(userId, idempotencyKey);
+      if (prior) return replay(prior, requestHash);
+    }
+    const { car, location } = await checkRules(input).catch((err) => {
+      outcomes.inc({ outcome: 'rejected' });
+      throw err;
+    });
+
+    try {
+      const result = await db.transaction().execute(async (tx) => {
+        if (idempotencyKey && !(await repo.reserveKey(userId, idempotencyKey, requestHash, tx))) {
+          // A concurrent request with the same key committed first.
+          return undefined;
+        }
+        const days = rentalDays(input.pickupTime, input.dropoffTime);
+        const row = await repo.insertBooking(
+          {
+            user_id: userId,
+            car_id: car.id,
+            pickup_time: input.pickupTime,
+            dropoff_time: input.dropoffTime,
+            total_amount: days * car.dailyRate,
+            currency: car.currency,
+          },
+          tx,
+        );
+        const booking = toBooking(row);
+        if (idempotencyKey) await repo.completeKey(userId, idempotencyKey, 201, booking, tx);
+        await notifications.emit(tx, {
+          type: 'booking.confirmed',
+          aggregateId: booking.id,
+          recipient: { userId },
+          payload: eventPayload(booking, car, location),
+        });
+        return booking;
+      });
+      if (!result) {
+        const prior = await repo.findKey(userId, idempotencyKey!);
+        return replay(prior!, requestHash);
+      }
+      outcomes.inc({ outcome: 'created' });
+      return { statusCode: 201, booking: result, replayed: false };
+    } catch (err) {
+      if (isConstraintViolation(err, 'bookings_no_overlap')) {
+        outcomes.inc({ outcome: 'conflict' });
+        throw conflict('booking_conflict', 'The car is already booked for part of this window');
+      }
+      throw err;
+    }
+  }
+
+  function replay(
+    prior: { request_hash: string; status_code: number; response: unknown },
+    requestHash: string,
+  ): CreateResult {
+    if (prior.request_hash !== requestHash) {
+      outcomes.inc({ outcome: 'rejected' });
+      throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+    }
+    outcomes.inc({ outcome: 'replayed' });
+    return { statusCode: prior.status_code, booking: prior.response as Booking, replayed: true };
+  }
+
+  return {
+    create,
+
+    async get(id: string, who: Principal): Promise<Booking> {
+      const row = await repo.findBooking(id);
+      if (!visibleTo(row, who)) throw notFound('booking_not_found', 'Booking not found');
+      return toBooking(row);
+    },
+
+    /** For other modules (trips, exports) that decide access themselves. */
+    async find(id: string): Promise<Booking | undefined> {
+      const row = await repo.findBooking(id);
+      return row ? toBooking(row) : undefined;
+    },
+
+    async listOwn(userId: string, q: BookingListQuery): Promise<BookingList> {
+      const page = await newestFirstPage(q, (opts) => repo.listForUser(userId, opts), toBooking);
+      return { bookings: page.items, nextCursor: page.nextCursor };
+    },
+
+    /** Idempotent: cancelling a cancelled booking returns it unchanged. */
+    async cancel(id: string, who: Principal): Promise<Booking> {
+      const row = await repo.findBooking(id);
+      if (!visibleTo(row, who)) throw notFound('booking_not_found', 'Booking not found');
+      if (row.status === 'cancelled') return toBooking(row);
+      const car = await fleet.getCar(row.car_id);
+      const location = await fleet.getLocation(car.locationId);
+      const cancelled = await db.transaction().execute(async (tx) => {
+        const updated = await repo.cancel(id, clock.now(), tx);
+        if (!updated) return undefined;
+        const booking = toBooking(updated);
+        await notifications.emit(tx, {
+          type: 'booking.cancelled',
+          aggregateId: booking.id,
+          recipient: { userId: booking.userId },
+          payload: eventPayload(booking, car, location),
+        });
+        return booking;
+      });
+      if (cancelled) {
+        outcomes.inc({ outcome: 'cancelled' });
+        return cancelled;
+      }
+      const current = await repo.findBooking(id);
+      if (current?.status === 'cancelled') return toBooking(current);
+      throw conflict('booking_started', 'A booking cannot be cancelled once pickup time has passed');
+    },
+
+    purgeIdempotencyKeys: (olderThanMs: number) =>
+      repo.deleteKeysOlderThan(new Date(clock.now().getTime() - olderThanMs)),
+  };
+}
+
+export type BookingsService = ReturnType<typeof createBookingsService>;

@@ -1,0 +1,263 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  createPrometheusSource,
+  createScrapeSource,
+  judge,
+  type MetricsSource,
+  type SlotTarget,
+} from '../analysis/analysis.js';
+import { commit, type ReleaseEnv } from './controller.js';
+import { type AnalysisSample, findRecord, readState, type SlotName, type SlotStats } from './state.js';
+
+/**
+ * Shifting traffic to a started slot: canary steps or a blue-green switch, each analysed every
+ * interval. A failed analysis (more failed samples than failureLimit), an abort request or a
+ * signal puts every request back on the stable slot at once.
+ */
+export interface TrafficRun {
+  env: ReleaseEnv;
+  recordId: string;
+  slot: SlotName;
+  stable: SlotName;
+  replicas: number;
+  targets: SlotTarget[];
+  /** Set when the deploy process got SIGINT or SIGTERM. */
+  interrupted: () => string | null;
+}
+
+export type TrafficResult =
+  | { outcome: 'promoted' }
+  | { outcome: 'rolled-back' | 'aborted'; reason: string; trigger: 'analysis' | 'abort' };
+
+const pct = (r: number | null) => (r === null ? '–' : `${(r * 100).toFixed(1)} %`);
+const ms = (s: number | null) => (s === null ? '–' : `${Math.round(s * 1000)} ms`);
+const describe = (s: SlotStats) => `${s.requests} req, ${pct(s.errorRate)} 5xx, p95 ${ms(s.p95Seconds)}`;
+
+export function sourceFor(env: ReleaseEnv): MetricsSource {
+  const window = env.policy.analysis.window;
+  return env.prometheusUrl ? createPrometheusSource(env.prometheusUrl, window) : createScrapeSource(window);
+}
+
+/** Sets the new slot's share (the stable slot gets the rest) in HAProxy, then in the state. */
+async function split(run: TrafficRun, weight: number): Promise<number> {
+  const { env, slot, stable } = run;
+  await env.haproxy.setWeights({ [slot]: weight, [stable]: 100 - weight }, run.replicas);
+  const at = Date.now();
+  await commit(env, (s) => {
+    s.slots[slot].weight = weight;
+    s.slots[stable].weight = 100 - weight;
+    if (s.current) s.current.weight = weight;
+  });
+  return at;
+}
+
+async function pendingRequest(run: TrafficRun): Promise<'promote' | 'abort' | null> {
+  if (run.interrupted()) return 'abort';
+  return (await readState(run.env.stateDir))?.current?.request ?? null;
+}
+
+async function clearRequest(run: TrafficRun) {
+  await commit(run.env, (s) => {
+    if (s.current) s.current.request = null;
+  });
+}
+
+async function sample(run: TrafficRun, source: MetricsSource, weight: number, withStable: boolean) {
+  const { env, slot, stable } = run;
+  let sampleOut: AnalysisSample;
+  try {
+    const stats = await source.sample(run.targets);
+    const canary = stats[slot]!;
+    const base = withStable ? (stats[stable] ?? null) : null;
+    sampleOut = {
+      at: new Date().toISOString(),
+      source: source.kind,
+      weight,
+      canary,
+      stable: base,
+      ...judge(canary, base, env.policy.analysis),
+    };
+  } catch (err) {
+    const none = { requests: 0, errors: 0, errorRate: null, p95Seconds: null };
+    sampleOut = {
+      at: new Date().toISOString(),
+      source: source.kind,
+      weight,
+      canary: none,
+      stable: null,
+      verdict: 'inconclusive',
+      reasons: [`metrics unavailable: ${(err as Error).message}`],
+    };
+  }
+  await commit(env, (s) => {
+    findRecord(s, run.recordId).samples.push(sampleOut);
+    if (s.current) s.current.lastSample = sampleOut;
+  });
+  env.progress(
+    `  analysis ${sampleOut.verdict}: new ${describe(sampleOut.canary)}${sampleOut.stable ? ` | stable ${describe(sampleOut.stable)}` : ''}${sampleOut.reasons.length ? ` — ${sampleOut.reasons.join('; ')}` : ''}`,
+  );
+  return sampleOut;
+}
+
+async function rollBack(
+  run: TrafficRun,
+  outcome: 'rolled-back' | 'aborted',
+  reason: string,
+): Promise<TrafficResult> {
+  const at = await split(run, 0);
+  await commit(run.env, (s) => {
+    const r = findRecord(s, run.recordId);
+    r.timings.rolledBackAt = new Date(at).toISOString();
+    if (r.timings.firstCanaryAt) r.timings.rollbackAfterMs = at - Date.parse(r.timings.firstCanaryAt);
+  });
+  run.env.progress(
+    `${outcome === 'aborted' ? 'Aborted' : 'Rolled back'}: all traffic is on the stable slot again (${reason})`,
+  );
+  return { outcome, reason, trigger: outcome === 'aborted' ? 'abort' : 'analysis' };
+}
+
+async function markFirstTraffic(run: TrafficRun, at: number) {
+  await commit(run.env, (s) => {
+    const r = findRecord(s, run.recordId);
+    r.timings.firstCanaryAt ??= new Date(at).toISOString();
+  });
+}
+
+async function markPromoted(run: TrafficRun, at: number) {
+  await commit(run.env, (s) => {
+    const r = findRecord(s, run.recordId);
+    r.timings.promotedAt = new Date(at).toISOString();
+    if (r.timings.firstCanaryAt) r.timings.promotionMs = at - Date.parse(r.timings.firstCanaryAt);
+  });
+}
+
+/**
+ * Analyses until `until` (or forever), returning early on failure, abort or promote. `needPass`:
+ * at the end, keep going until one conclusive sample has passed.
+ */
+async function analyse(
+  run: TrafficRun,
+  source: MetricsSource,
+  state: { failures: number; weight: number; withStable: boolean },
+  until: number,
+  needPass: boolean,
+): Promise<'done' | 'promote' | { outcome: 'rolled-back' | 'aborted'; reason: string }> {
+  const { analysis } = run.env.policy;
+  let next = Date.now() + analysis.interval;
+  let passed = false;
+  let waitingSaid = false;
+  for (;;) {
+    const request = await pendingRequest(run);
+    if (request === 'abort')
+      return { outcome: 'aborted', reason: run.interrupted() ?? 'aborted by an operator' };
+    if (request === 'promote') {
+      await clearRequest(run);
+      return 'promote';
+    }
+    if (Date.now() >= next) {
+      next += analysis.interval;
+      const s = await sample(run, source, state.weight, state.withStable);
+      if (s.verdict === 'pass') passed = true;
+      if (s.verdict === 'fail' && ++state.failures > analysis.failureLimit) {
+        return {
+          outcome: 'rolled-back',
+          reason: `analysis failed ${state.failures} times: ${s.reasons.join('; ')}`,
+        };
+      }
+    }
+    if (Date.now() >= until) {
+      if (passed || !needPass) return 'done';
+      if (!waitingSaid) {
+        run.env.progress(
+          '  no conclusive analysis yet: waiting for traffic, `voyage release promote` or `voyage release abort`',
+        );
+        waitingSaid = true;
+      }
+    }
+    await sleep(Math.max(20, Math.min(250, next - Date.now())));
+  }
+}
+
+export async function runCanary(run: TrafficRun): Promise<TrafficResult> {
+  const { env } = run;
+  const steps = env.policy.canary.steps;
+  const source = sourceFor(env);
+  await source.sample(run.targets).catch(() => undefined); // the baseline for deltas
+  const state = { failures: 0, weight: 0, withStable: true };
+  for (let i = 0; i < steps.length - 1; i++) {
+    const step = steps[i]!;
+    const at = await split(run, step.weight);
+    state.weight = step.weight;
+    if (i === 0) await markFirstTraffic(run, at);
+    await commit(env, (s) => {
+      findRecord(s, run.recordId).steps.push({
+        weight: step.weight,
+        startedAt: new Date(at).toISOString(),
+        finishedAt: null,
+      });
+      if (s.current) {
+        s.current.step = i;
+        s.current.phase = 'canary';
+      }
+    });
+    env.progress(
+      `Step ${i + 1}/${steps.length}: ${step.weight} % of traffic to the new version${step.pause === undefined ? ' until `voyage release promote`' : ` for ${step.pause / 1000} s`}`,
+    );
+    const until = step.pause === undefined ? Number.POSITIVE_INFINITY : at + step.pause;
+    const result = await analyse(run, source, state, until, true);
+    await commit(env, (s) => {
+      const r = findRecord(s, run.recordId);
+      const last = r.steps.at(-1);
+      if (last) last.finishedAt = new Date().toISOString();
+    });
+    if (result === 'promote') break;
+    if (result !== 'done') return rollBack(run, result.outcome, result.reason);
+  }
+  const at = await split(run, 100);
+  if (steps.length === 1) await markFirstTraffic(run, at);
+  await markPromoted(run, at);
+  env.progress('All traffic is on the new version');
+  return { outcome: 'promoted' };
+}
+
+export async function runBlueGreen(run: TrafficRun): Promise<TrafficResult> {
+  const { env } = run;
+  const { autoPromote, postPromotionAnalysis } = env.policy.blueGreen;
+  await commit(env, (s) => {
+    s.slots[run.slot].status = 'preview';
+    if (s.current) s.current.phase = 'preview';
+  });
+  if (!autoPromote) {
+    env.progress('Preview is up (weight 0): waiting for `voyage release promote` or `voyage release abort`');
+    for (;;) {
+      const request = await pendingRequest(run);
+      if (request === 'abort')
+        return {
+          outcome: 'aborted',
+          reason: run.interrupted() ?? 'aborted by an operator',
+          trigger: 'abort',
+        };
+      if (request === 'promote') break;
+      await sleep(250);
+    }
+    await clearRequest(run);
+  }
+  const source = sourceFor(env);
+  await source.sample(run.targets).catch(() => undefined);
+  const at = await split(run, 100);
+  await markFirstTraffic(run, at);
+  await commit(env, (s) => {
+    findRecord(s, run.recordId).steps.push({
+      weight: 100,
+      startedAt: new Date(at).toISOString(),
+      finishedAt: null,
+    });
+    if (s.current) s.current.phase = 'post-promotion analysis';
+  });
+  env.progress(`Switched: all traffic on the new version; analysing for ${postPromotionAnalysis / 1000} s`);
+  const state = { failures: 0, weight: 100, withStable: false };
+  const result = await analyse(run, source, state, at + postPromotionAnalysis, false);
+  if (result !== 'done' && result !== 'promote') return rollBack(run, result.outcome, result.reason);
+  await markPromoted(run, Date.now());
+  return { outcome: 'promoted' };
+}

@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { createServices, MODULES, type ModuleName, type Services } from '../modules/index.js';
+import { authPlugin } from '../platform/http/auth.js';
+import { registerEdgePlugins, serverOptions } from '../platform/http/edge-plugins.js';
+import { errorHandlerPlugin } from '../platform/http/error-handler.js';
+import { faultInjectionPlugin } from '../platform/http/fault-injection.js';
+import { observabilityPlugin } from '../platform/http/observability-plugin.js';
+import { traceContextPlugin } from '../platform/http/trace-context.js';
+import { VERSION } from '../version.js';
+import type { AppContext } from './context.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface BuildOptions {
+  /** Which modules' routes to serve; all by default. */
+  modules?: readonly ModuleName[];
+  services?: Services;
+}
+
+/**
+ * Layers, in order: third-party plugins, platform plugins, then module routes.
+ */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
+  const { config } = ctx;
+  const app = Fastify(serverOptions(config, ctx.log)).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Third-party plugins.
+  await registerEdgePlugins(app, { config, redis: ctx.redis });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Voyage API', version: VERSION, description: 'Cars, stays, flights and trips.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // Platform plugins.
+  await app.register(errorHandlerPlugin);
+  await app.register(traceContextPlugin);
+  await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
+  await app.register(authPlugin, { tokens: ctx.accessTokens });
+  if (config.faultInjection) await app.register(faultInjectionPlugin, { faults: config.faultInjection });
+  else if (config.faultInjectionRefused) {
+    app.log.warn('VOYAGE_FAULT_INJECTION is set but ignored: it needs VOYAGE_ALLOW_FAULT_INJECTION=true');
+  }
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/', { schema: { hide: true } }, async () => ({ name: 'voyage', version: VERSION, docs: '/docs' }));
+
+  // Module routes.
+  const services = options.services ?? createServices(ctx);
+  const wanted = new Set<string>(options.modules ?? MODULES.map((m) => m.name));
+  for (const module of MODULES) {
+    if (!wanted.has(module.name)) continue;
+    if ('constraints' in module) app.registerConstraintErrors(module.constraints);
+    await app.register(module.routes, { services, config });
+  }
+
+  return app;
+}
