@@ -1,20 +1,20 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { VERSION } from '../version.js';
+import { type CommandName, commands } from './commands/index.js';
 
-/** The `voyage` CLI: serve | migrate | seed | users | smoke | release | load. */
+/** The `voyage` CLI: serve | migrate | seed | users | smoke | release | load | backup | dr. */
 const program = new Command('voyage')
   .description('Voyage — cars, stays, flights and trips, built to be operated.')
   .version(VERSION)
   .showHelpAfterError();
 
-// `voyage release …` is what an operator runs during an incident (a rollback is timed in seconds):
-// it loads only the release group, not the whole service, whose modules take seconds to import.
-const registered =
-  process.argv[2] === 'release'
-    ? [(await import('./commands/release.js')).releaseCommand]
-    : Object.values((await import('./commands/index.js')).commands);
-for (const command of registered) command.register(program);
+// Only the command being run is loaded; help and unknown commands load them all.
+const name = process.argv[2];
+const loaders = Object.hasOwn(commands, name ?? '')
+  ? [commands[name as CommandName]]
+  : Object.values(commands);
+for (const command of await Promise.all(loaders.map((load) => load()))) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

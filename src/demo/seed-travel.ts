@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Services } from '../modules/index.js';
 import { haversineKm } from '../modules/itinerary/travel.js';
 import { addDays, todayIn } from '../platform/dates.js';
 import type { AppContext } from '../server/context.js';
+import type { Services } from '../server/services.js';
 import { DEMO_CITIES, DEMO_USER } from './data.js';
 import { demoPois } from './pois.js';
 import {

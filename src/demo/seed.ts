@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { CarClass } from '../modules/cars/fleet/tables.js';
 import type { Db } from '../modules/database.js';
 import { hashPassword } from '../modules/identity/passwords.js';
-import type { Services } from '../modules/index.js';
 import type { AppContext } from '../server/context.js';
+import type { Services } from '../server/services.js';
 import { CLASS_PROFILE, DEMO_CITIES, DEMO_MODELS, DEMO_USER } from './data.js';
 import { seedTravelDemoIfEmpty, type TravelSeedSummary } from './seed-travel.js';
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config, Secrets } from '../config/index.js';
-import { MODULES } from '../modules/index.js';
+import { MODULE_MANIFEST } from '../modules/manifest.js';
 import { systemClock } from '../platform/clock.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';
 import { createHealth, type Health } from '../platform/observability/health.js';
@@ -32,7 +32,7 @@ export function gatewayProblems(config: Config, secrets: Secrets): string[] {
   if (!upstreams) {
     problems.push('--role gateway needs GATEWAY_UPSTREAMS, e.g. *=http://api-1:3000|http://api-2:3000');
   } else {
-    const known = MODULES.map((m) => m.name as string);
+    const known = MODULE_MANIFEST.map((m) => m.name as string);
     for (const name of Object.keys(upstreams.modules)) {
       if (!known.includes(name))
         problems.push(`GATEWAY_UPSTREAMS: "${name}" is not a module; known: ${known.join(', ')}`);
@@ -44,7 +44,7 @@ export function gatewayProblems(config: Config, secrets: Secrets): string[] {
       );
     // Modules that serve one prefix (trips, itinerary and exports under /trips) need one upstream.
     const servedBy = new Map<string, { module: string; origins: string }>();
-    for (const m of MODULES) {
+    for (const m of MODULE_MANIFEST) {
       const origins = (upstreams.modules[m.name] ?? upstreams.default ?? []).join('|');
       for (const prefix of m.prefixes) {
         const first = servedBy.get(prefix);
@@ -101,7 +101,7 @@ export function createGatewayContext(
       : false;
   // A prefix that several modules serve is routed once (gatewayProblems made sure they agree).
   const byPrefix = new Map<string, GatewayRoute>();
-  for (const m of MODULES) {
+  for (const m of MODULE_MANIFEST) {
     const origins = upstreams.modules[m.name];
     const upstream = origins ? upstreamFor(m.name, origins) : fallback!;
     for (const prefix of m.prefixes) {

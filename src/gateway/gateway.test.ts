@@ -104,7 +104,7 @@ describe('gateway configuration', () => {
     const { config, secrets } = readConfig({ GATEWAY_UPSTREAMS: 'identity=http://a:1,nonsense=http://b:1' });
     const problems = gatewayProblems(config, secrets).join('\n');
     expect(problems).toMatch(/"nonsense" is not a module/);
-    expect(problems).toMatch(/no upstream for fleet, search, bookings/);
+    expect(problems).toMatch(/no upstream for fleet, availability, rentals/);
     expect(problems).toMatch(/JWT_ACCESS_SECRET/);
     expect(problems).toMatch(/REDIS_URL, or RATE_LIMIT_MAX=0/);
     const split = readConfig({
@@ -135,7 +135,7 @@ describe('gateway forwarding', () => {
     slow = await echoServer('slow', { delayMs: 1_000 });
     dead = await closedPort();
     gw = await gateway({
-      GATEWAY_UPSTREAMS: `*=${main.url},search=${dead}|${search.url},bookings=${slow.url},fleet=${dead}`,
+      GATEWAY_UPSTREAMS: `*=${main.url},availability=${dead}|${search.url},rentals=${slow.url},fleet=${dead}`,
       GATEWAY_UPSTREAM_TIMEOUT: '300ms',
     });
   });
@@ -245,13 +245,13 @@ describe('gateway forwarding', () => {
     const body = res.json();
     expect(body.checks).toEqual({
       'upstream:default': true,
-      'upstream:search': true,
-      'upstream:bookings': true,
+      'upstream:availability': true,
+      'upstream:rentals': true,
       'upstream:fleet': false,
     });
     expect(body.details['upstream:fleet'][dead]).toMatch(/unreachable/);
-    expect(body.details['upstream:search'][dead]).toMatch(/unreachable/);
-    expect(body.details['upstream:search'][search.url]).toBe('ready');
+    expect(body.details['upstream:availability'][dead]).toMatch(/unreachable/);
+    expect(body.details['upstream:availability'][search.url]).toBe('ready');
   });
 
   it('counts forwarded requests by upstream and outcome', async () => {
@@ -260,7 +260,7 @@ describe('gateway forwarding', () => {
     expect(text).toMatch(
       /voyage_gateway_upstream_requests_total\{upstream="fleet",outcome="unavailable"\} 1/,
     );
-    expect(text).toMatch(/voyage_gateway_upstream_requests_total\{upstream="bookings",outcome="timeout"\} 1/);
+    expect(text).toMatch(/voyage_gateway_upstream_requests_total\{upstream="rentals",outcome="timeout"\} 1/);
   });
 });
 

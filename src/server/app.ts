@@ -8,7 +8,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { createServices, MODULES, type ModuleName, type Services } from '../modules/index.js';
+import { MODULES } from '../modules/index.js';
+import type { ModuleName } from '../modules/manifest.js';
+import type { ModuleDefinition } from '../modules/module.js';
 import { authPlugin } from '../platform/http/auth.js';
 import { registerEdgePlugins, serverOptions } from '../platform/http/edge-plugins.js';
 import { errorHandlerPlugin } from '../platform/http/error-handler.js';
@@ -17,6 +19,7 @@ import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
 import { VERSION } from '../version.js';
 import type { AppContext } from './context.js';
+import { createServices, type Services } from './services.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -66,13 +69,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/', { schema: { hide: true } }, async () => ({ name: 'voyage', version: VERSION, docs: '/docs' }));
 
-  // Module routes.
+  // Module routes: each module gets its own service.
   const services = options.services ?? createServices(ctx);
   const wanted = new Set<string>(options.modules ?? MODULES.map((m) => m.name));
-  for (const module of MODULES) {
+  for (const module of MODULES as readonly ModuleDefinition<unknown>[]) {
     if (!wanted.has(module.name)) continue;
-    if ('constraints' in module) app.registerConstraintErrors(module.constraints);
-    await app.register(module.routes, { services, config });
+    if (module.constraints) app.registerConstraintErrors(module.constraints);
+    await app.register(module.routes, { service: services[module.name], config });
   }
 
   return app;

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import YAML from 'yaml';
 import { commands } from '../../src/cli/commands/index.js';
-import { ROLES } from '../../src/cli/commands/serve.js';
 import { CONFIG_VARIABLES } from '../../src/config/index.js';
+import { ROLES } from '../../src/server/roles.js';
 import { PROJECT_ROOT } from '../../src/version.js';
 
 /** Helpers for the tests that check deployment artifacts against the code they deploy. */
@@ -63,9 +63,11 @@ export async function runTool(cmd: string, args: string[], cwd?: string) {
   }
 }
 
+const registered = await Promise.all(Object.values(commands).map((load) => load()));
+
 function program(): Command {
   const p = new Command('voyage');
-  for (const c of Object.values(commands)) c.register(p);
+  for (const c of registered) c.register(p);
   return p;
 }
 

@@ -1,5 +1,5 @@
 import type { CarCreate, LocationCreate } from '../../src/modules/cars/fleet/schemas.js';
-import type { Services } from '../../src/modules/index.js';
+import type { Services } from '../../src/server/services.js';
 
 let n = 0;
 

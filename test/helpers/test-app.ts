@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import type { LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { readConfig } from '../../src/config/index.js';
-import { createServices, type Services } from '../../src/modules/index.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { type App, buildApp } from '../../src/server/app.js';
 import { type AppContext, type ContextOverrides, createContext } from '../../src/server/context.js';
+import { createServices, type Services } from '../../src/server/services.js';
 import { openTestDatabase, TEST_REDIS_URL, type TestDatabase } from './database.js';
 
 export interface TestApp {

@@ -1,8 +1,8 @@
 import type { Passenger } from '../../src/modules/flights/schemas.js';
-import type { Services } from '../../src/modules/index.js';
 import type { PoiCreate } from '../../src/modules/pois/schemas.js';
 import type { PropertyCreate, RoomTypeCreate } from '../../src/modules/stays/schemas.js';
 import { addDays } from '../../src/platform/dates.js';
+import type { Services } from '../../src/server/services.js';
 
 let n = 0;
 

@@ -1,23 +1,20 @@
-import { backupCommand } from './backup.js';
-import { drCommand } from './dr.js';
-import { loadCommand } from './load.js';
-import { migrateCommand } from './migrate.js';
-import { releaseCommand } from './release.js';
-import { seedCommand } from './seed.js';
-import { serveCommand } from './serve.js';
-import { smokeCommand } from './smoke.js';
 import type { CommandModule } from './types.js';
-import { usersCommand } from './users.js';
 
-/** Every `voyage` command. Each builds the same AppContext the server uses. */
+/**
+ * Every `voyage` command, loaded on use: a command imports only what it runs, so that
+ * `voyage release rollback` (timed in seconds during an incident) and the gateway role do not load
+ * the modules. Each command builds the same AppContext the server uses.
+ */
 export const commands = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  seed: seedCommand,
-  users: usersCommand,
-  smoke: smokeCommand,
-  release: releaseCommand,
-  load: loadCommand,
-  backup: backupCommand,
-  dr: drCommand,
-} satisfies Record<string, CommandModule>;
+  serve: async () => (await import('./serve.js')).serveCommand,
+  migrate: async () => (await import('./migrate.js')).migrateCommand,
+  seed: async () => (await import('./seed.js')).seedCommand,
+  users: async () => (await import('./users.js')).usersCommand,
+  smoke: async () => (await import('./smoke.js')).smokeCommand,
+  release: async () => (await import('./release.js')).releaseCommand,
+  load: async () => (await import('./load.js')).loadCommand,
+  backup: async () => (await import('./backup.js')).backupCommand,
+  dr: async () => (await import('./dr.js')).drCommand,
+} satisfies Record<string, () => Promise<CommandModule>>;
+
+export type CommandName = keyof typeof commands;

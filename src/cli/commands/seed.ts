@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { seed } from '../../demo/seed.js';
 import { seedTravelCatalogue } from '../../demo/seed-travel.js';
-import { createServices } from '../../modules/index.js';
+import { createServices } from '../../server/services.js';
 import { withContext } from '../context.js';
 import { createOutput } from '../output.js';
 import { type CommandModule, wholeNumber } from './types.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { email as emailSchema, password as passwordSchema } from '../../modules/identity/schemas.js';
-import { createServices } from '../../modules/index.js';
+import { createServices } from '../../server/services.js';
 import { withContext } from '../context.js';
 import { createOutput } from '../output.js';
 import type { CommandModule } from './types.js';

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { RouteDeps } from '../module.js';
 import { TripParams } from '../trips/schemas.js';
-import type { ModuleDeps } from '../types.js';
+import type { ExportsService } from './service.js';
 
 /** A file name that any client accepts: the trip's name, plainly. */
 function fileName(name: string, ext: string): string {
@@ -18,8 +19,10 @@ function fileName(name: string, ext: string): string {
 const FeedParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/) });
 const Feed = z.object({ url: z.string(), createdAt: z.string() });
 
-export const exportsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services, config }) => {
-  const { exports } = services;
+export const exportsRoutes: FastifyPluginAsyncZod<RouteDeps<ExportsService>> = async (
+  app,
+  { service: exports, config },
+) => {
   const auth = { onRequest: app.requireUser };
   const doc = { tags: ['exports'], security: [{ bearer: [] }] };
 

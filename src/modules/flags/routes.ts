@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import { EvaluatedFlags, Flag, FlagCreate, FlagKeyParams, FlagUpdate } from './schemas.js';
+import type { FlagsService } from './service.js';
 
-export const flagsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { flags } = services;
+export const flagsRoutes: FastifyPluginAsyncZod<RouteDeps<FlagsService>> = async (
+  app,
+  { service: flags },
+) => {
   const admin = { onRequest: app.requireRole('admin') };
   const adminDoc = { tags: ['flags'], security: [{ bearer: [] }] };
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParams } from '../cars/fleet/schemas.js';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import {
   Airport,
   AirportCreate,
@@ -17,9 +17,12 @@ import {
   RouteCreate,
   SupplierStatus,
 } from './schemas.js';
+import type { FlightsService } from './service.js';
 
-export const flightsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { flights } = services;
+export const flightsRoutes: FastifyPluginAsyncZod<RouteDeps<FlightsService>> = async (
+  app,
+  { service: flights },
+) => {
   const admin = { onRequest: app.requireRole('admin') };
   const auth = { onRequest: app.requireUser };
   const secured = { security: [{ bearer: [] }] };

@@ -4,13 +4,14 @@ import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
-import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { AppError, badRequest, conflict, constraintError, notFound } from '../../platform/http/errors.js';
 import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Health } from '../../platform/observability/health.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
+import { FLIGHTS_CONSTRAINTS } from './constraints.js';
 import { eventPayload, publicOffer, toFlightBooking, toHttpError } from './mappers.js';
 import { createFlightsRepository, type FlightBookingRow } from './repository.js';
 import { createScheduleAdmin } from './schedule.js';
@@ -173,7 +174,7 @@ export function createFlightsService(deps: FlightsDeps) {
     } catch (err) {
       if (err instanceof SupplierError) throw toHttpError(err);
       if (isConstraintViolation(err, 'flight_bookings_offer_key'))
-        throw conflict('offer_already_booked', 'This offer has already been booked');
+        throw constraintError(FLIGHTS_CONSTRAINTS.flight_bookings_offer_key);
       throw err;
     }
   }

@@ -1,11 +1,14 @@
 import type { FastifyContextConfig } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import { AuthTokens, LoginBody, RefreshBody, SignupBody, User } from './schemas.js';
+import type { IdentityService } from './service.js';
 
-export const identityRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services, config }) => {
-  const { identity } = services;
+export const identityRoutes: FastifyPluginAsyncZod<RouteDeps<IdentityService>> = async (
+  app,
+  { service: identity, config },
+) => {
   // Stricter than the global limit; 0 turns the /auth limit off.
   const authLimit: FastifyContextConfig = {
     rateLimit:

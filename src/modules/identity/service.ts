@@ -3,10 +3,17 @@ import type { Config } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { AccessTokens } from '../../platform/http/auth.js';
-import { conflict, notFound, tooManyRequests, unauthorized } from '../../platform/http/errors.js';
+import {
+  conflict,
+  constraintError,
+  notFound,
+  tooManyRequests,
+  unauthorized,
+} from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
+import { IDENTITY_CONSTRAINTS } from './constraints.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import { type AuditEntry, createIdentityRepository } from './repository.js';
@@ -102,7 +109,7 @@ export function createIdentityService(deps: IdentityDeps) {
         return result;
       } catch (err) {
         if (isConstraintViolation(err, 'users_email_key')) {
-          throw conflict('email_taken', 'An account with this email already exists');
+          throw constraintError(IDENTITY_CONSTRAINTS.users_email_key);
         }
         throw err;
       }

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteDeps } from '../module.js';
 import { TripParams } from '../trips/schemas.js';
-import type { ModuleDeps } from '../types.js';
 import { Plan, PlanRequest } from './schemas.js';
+import type { ItineraryService } from './service.js';
 
-export const itineraryRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { itinerary } = services;
+export const itineraryRoutes: FastifyPluginAsyncZod<RouteDeps<ItineraryService>> = async (
+  app,
+  { service: itinerary },
+) => {
   const auth = { onRequest: app.requireUser };
   const doc = { tags: ['itinerary'], security: [{ bearer: [] }] };
 

@@ -14,7 +14,7 @@ import {
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import { until } from '../../../test/helpers/wait.js';
-import { defineJobs } from '../index.js';
+import { defineJobs } from '../../server/jobs.js';
 
 describe('notifications through the outbox', () => {
   let t: TestApp;

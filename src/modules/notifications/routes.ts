@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import { DeadLetter, DeadLetterParams, ListQuery, NotificationList } from './schemas.js';
+import type { NotificationsService } from './service.js';
 
-export const notificationsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { notifications } = services;
+export const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps<NotificationsService>> = async (
+  app,
+  { service: notifications },
+) => {
   const doc = { tags: ['notifications'], security: [{ bearer: [] }] };
 
   app.get(

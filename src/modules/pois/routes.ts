@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParams } from '../cars/fleet/schemas.js';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import { City, Poi, PoiCreate, PoiQuery } from './schemas.js';
+import type { PoisService } from './service.js';
 
-export const poisRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { pois } = services;
-
+export const poisRoutes: FastifyPluginAsyncZod<RouteDeps<PoisService>> = async (app, { service: pois }) => {
   app.get(
     '/pois',
     {

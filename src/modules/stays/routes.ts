@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParams } from '../cars/fleet/schemas.js';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import {
   InventoryNight,
   InventoryQuery,
@@ -18,9 +18,12 @@ import {
   StaySearchQuery,
   StaySearchResponse,
 } from './schemas.js';
+import type { StaysService } from './service.js';
 
-export const staysRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { stays } = services;
+export const staysRoutes: FastifyPluginAsyncZod<RouteDeps<StaysService>> = async (
+  app,
+  { service: stays },
+) => {
   const admin = { onRequest: app.requireRole('admin') };
   const auth = { onRequest: app.requireUser };
   const secured = { security: [{ bearer: [] }] };

@@ -1,5 +1,5 @@
 import type { FleetService } from '../cars/fleet/service.js';
-import type { BookingsService } from '../cars/rentals/service.js';
+import type { RentalsService } from '../cars/rentals/service.js';
 import type { FlightsService } from '../flights/service.js';
 import type { PoisService } from '../pois/service.js';
 import type { StaysService } from '../stays/service.js';
@@ -7,7 +7,7 @@ import type { TripItemRow, TripRow } from './repository.js';
 import type { TripItem } from './schemas.js';
 
 export interface ItemSources {
-  bookings: BookingsService;
+  rentals: RentalsService;
   fleet: FleetService;
   stays: StaysService;
   flights: FlightsService;
@@ -35,7 +35,7 @@ export async function resolveItem(row: TripItemRow, trip: TripRow, s: ItemSource
 async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise<Resolved> {
   switch (row.kind) {
     case 'car_booking': {
-      const b = (await s.bookings.find(row.car_booking_id!))!;
+      const b = (await s.rentals.find(row.car_booking_id!))!;
       const car = await s.fleet.getCar(b.carId);
       const location = await s.fleet.getLocation(car.locationId);
       return {

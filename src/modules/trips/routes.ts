@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleDeps } from '../types.js';
+import type { RouteDeps } from '../module.js';
 import {
   Collaborator,
   CollaboratorCreate,
@@ -16,9 +16,12 @@ import {
   TripParams,
   TripUpdate,
 } from './schemas.js';
+import type { TripsService } from './service.js';
 
-export const tripsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { trips } = services;
+export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async (
+  app,
+  { service: trips },
+) => {
   const auth = { onRequest: app.requireUser };
   const doc = { tags: ['trips'], security: [{ bearer: [] }] };
 

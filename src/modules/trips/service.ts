@@ -2,11 +2,12 @@ import type { Clock } from '../../platform/clock.js';
 import { daysBetween } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NotificationsService } from '../notifications/service.js';
+import { TRIPS_CONSTRAINTS } from './constraints.js';
 import { type ItemSources, resolveItem } from './items.js';
 import { type CollaboratorRow, createTripsRepository, type TripRow } from './repository.js';
 import type {
@@ -115,7 +116,7 @@ export function createTripsService(deps: TripsDeps) {
   async function bookingColumn(input: ItemCreate, who: Principal) {
     switch (input.kind) {
       case 'car_booking':
-        await deps.bookings.get(input.bookingId, who);
+        await deps.rentals.get(input.bookingId, who);
         return { car_booking_id: input.bookingId };
       case 'stay_booking':
         await deps.stays.get(input.bookingId, who);
@@ -190,7 +191,8 @@ export function createTripsService(deps: TripsDeps) {
       } catch (err) {
         if (isConstraintViolation(err, 'trips_status_transition')) {
           const allowed = await repo.allowedTransitions(trip.status);
-          throw conflict('invalid_status_transition', `A ${trip.status} trip cannot become ${status}`, {
+          const { statusCode, code } = TRIPS_CONSTRAINTS.trips_status_transition;
+          throw new AppError(statusCode, code, `A ${trip.status} trip cannot become ${status}`, {
             from: trip.status,
             to: status,
             allowed,

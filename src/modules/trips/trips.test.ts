@@ -17,7 +17,7 @@ import {
   dateIn,
   PASSENGER,
 } from '../../../test/helpers/travel-factories.js';
-import { defineJobs } from '../index.js';
+import { defineJobs } from '../../server/jobs.js';
 
 describe('trips', () => {
   let t: TestApp;

@@ -39,3 +39,7 @@ export interface ConstraintError {
   code: string;
   message: string;
 }
+
+/** The error a module declared for one of its constraints, thrown where the service catches it. */
+export const constraintError = (e: ConstraintError, details?: unknown) =>
+  new AppError(e.statusCode, e.code, e.message, details);

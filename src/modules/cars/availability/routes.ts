@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ModuleDeps } from '../../types.js';
+import type { RouteDeps } from '../../module.js';
 import { SearchQuery, SearchResponse } from './schemas.js';
+import type { AvailabilityService } from './service.js';
 
-export const searchRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
+export const availabilityRoutes: FastifyPluginAsyncZod<RouteDeps<AvailabilityService>> = async (
+  app,
+  { service: availability },
+) => {
   app.get(
     '/search',
     {
@@ -13,6 +17,6 @@ export const searchRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { ser
         response: { 200: SearchResponse },
       },
     },
-    async (request) => services.search.searchCars(request.query),
+    async (request) => availability.searchCars(request.query),
   );
 };

@@ -14,7 +14,7 @@ import type { SearchQuery, SearchResponse } from './schemas.js';
 const SearchCursor = z.object({ k: z.number(), id: z.uuid() });
 const MAX_WINDOW_DAYS = 90;
 
-export function createSearchService(deps: {
+export function createAvailabilityService(deps: {
   db: Db;
   database: Database;
   cache: Cache;
@@ -84,4 +84,4 @@ export function createSearchService(deps: {
   };
 }
 
-export type SearchService = ReturnType<typeof createSearchService>;
+export type AvailabilityService = ReturnType<typeof createAvailabilityService>;

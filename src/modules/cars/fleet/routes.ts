@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleDeps } from '../../types.js';
+import type { RouteDeps } from '../../module.js';
 import { Car, CarCreate, CarUpdate, IdParams, Location, LocationCreate } from './schemas.js';
+import type { FleetService } from './service.js';
 
-export const fleetRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { fleet } = services;
+export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async (
+  app,
+  { service: fleet },
+) => {
   const admin = { onRequest: app.requireRole('admin') };
   const adminDoc = { security: [{ bearer: [] }] };
 

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ModuleDeps } from '../../types.js';
+import type { RouteDeps } from '../../module.js';
 import { IdParams } from '../fleet/schemas.js';
 import { Booking, BookingCreate, BookingList, BookingListQuery, IdempotencyHeaders } from './schemas.js';
+import type { RentalsService } from './service.js';
 
-export const bookingsRoutes: FastifyPluginAsyncZod<ModuleDeps> = async (app, { services }) => {
-  const { bookings } = services;
+export const rentalsRoutes: FastifyPluginAsyncZod<RouteDeps<RentalsService>> = async (
+  app,
+  { service: bookings },
+) => {
   const auth = { onRequest: app.requireUser };
   const doc = { tags: ['bookings'], security: [{ bearer: [] }] };
 

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
 import type { Principal } from '../../../platform/http/auth.js';
-import { badRequest, conflict, notFound, unprocessable } from '../../../platform/http/errors.js';
+import {
+  badRequest,
+  conflict,
+  constraintError,
+  notFound,
+  unprocessable,
+} from '../../../platform/http/errors.js';
 import { newestFirstPage } from '../../../platform/http/schemas.js';
 import type { Metrics } from '../../../platform/observability/metrics.js';
 import type { Db } from '../../database.js';
@@ -11,12 +17,15 @@ import type { NotificationsService } from '../../notifications/service.js';
 import { rentalDays } from '../fleet/pricing.js';
 import type { Car, Location } from '../fleet/schemas.js';
 import type { FleetService } from '../fleet/service.js';
+import { RENTALS_CONSTRAINTS } from './constraints.js';
 import { type BookingRow, createBookingsRepository } from './repository.js';
 import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
 
 export const MAX_RENTAL_DAYS = 90;
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+
+export const PURGE_KEYS_JOB = 'bookings.purge-idempotency-keys';
 
 declare module '../../../platform/jobs.js' {
   interface JobCatalogue {
@@ -46,7 +55,7 @@ export interface CreateResult {
   replayed: boolean;
 }
 
-export interface BookingsDeps {
+export interface RentalsDeps {
   db: Db;
   fleet: FleetService;
   notifications: NotificationsService;
@@ -54,7 +63,7 @@ export interface BookingsDeps {
   metrics: Metrics;
 }
 
-export function createBookingsService(deps: BookingsDeps) {
+export function createRentalsService(deps: RentalsDeps) {
   const { db, fleet, notifications, clock } = deps;
   const repo = createBookingsRepository(db);
   const outcomes = deps.metrics.counter('voyage_bookings_total', 'Car booking attempts by outcome', [
@@ -150,7 +159,7 @@ export function createBookingsService(deps: BookingsDeps) {
     } catch (err) {
       if (isConstraintViolation(err, 'bookings_no_overlap')) {
         outcomes.inc({ outcome: 'conflict' });
-        throw conflict('booking_conflict', 'The car is already booked for part of this window');
+        throw constraintError(RENTALS_CONSTRAINTS.bookings_no_overlap);
       }
       throw err;
     }
@@ -221,4 +230,4 @@ export function createBookingsService(deps: BookingsDeps) {
   };
 }
 
-export type BookingsService = ReturnType<typeof createBookingsService>;
+export type RentalsService = ReturnType<typeof createRentalsService>;

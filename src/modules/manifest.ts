@@ -1,0 +1,27 @@
+/**
+ * The modules by name, with the path prefixes each serves. This is all the gateway knows of the
+ * modules: it routes by these prefixes and never loads module code. `modules/index.ts` lists the
+ * module definitions in the same order (a test keeps the two lists equal).
+ *
+ * Modules that share a prefix (trips, itinerary and exports under /trips) must be deployed
+ * together: the gateway routes a prefix to one upstream.
+ */
+export const MODULE_MANIFEST = [
+  { name: 'identity', prefixes: ['/auth', '/users'] },
+  { name: 'fleet', prefixes: ['/cars', '/locations'] },
+  { name: 'availability', prefixes: ['/search'] },
+  { name: 'rentals', prefixes: ['/bookings'] },
+  { name: 'flags', prefixes: ['/flags', '/feature-flags'] },
+  { name: 'notifications', prefixes: ['/notifications'] },
+  { name: 'stays', prefixes: ['/stays', '/stay-bookings'] },
+  { name: 'flights', prefixes: ['/flights', '/flight-bookings', '/airports'] },
+  { name: 'pois', prefixes: ['/pois'] },
+  { name: 'trips', prefixes: ['/trips'] },
+  // Serves /trips/:id/plan: deploy it with trips.
+  { name: 'itinerary', prefixes: ['/trips'] },
+  // Serves /trips/:id/calendar.ics, /trips/:id/itinerary.pdf and the calendar feeds: deploy it with trips.
+  { name: 'exports', prefixes: ['/calendar', '/trips'] },
+] as const satisfies readonly { name: string; prefixes: readonly string[] }[];
+
+export type ModuleName = (typeof MODULE_MANIFEST)[number]['name'];
+export const MODULE_NAMES: readonly ModuleName[] = MODULE_MANIFEST.map((m) => m.name);
