@@ -1,3 +1,4 @@
+import { REBUILD_BUSY_SQL } from '../src/modules/cars/availability/busy.js';
 import { defineMigration } from '../src/platform/db/migrator.js';
 
 // Each car carries the times it is booked as one multirange, kept by a trigger on bookings in the
@@ -35,11 +36,7 @@ export default defineMigration({
       AFTER INSERT OR DELETE OR UPDATE OF car_id, pickup_time, dropoff_time, status ON bookings
       FOR EACH ROW EXECUTE FUNCTION bookings_busy();
 
-    UPDATE cars c SET busy = b.r
-    FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
-          FROM bookings WHERE status <> 'cancelled' AND dropoff_time > now() - interval '1 day'
-          GROUP BY car_id) b
-    WHERE c.id = b.car_id;
+    ${REBUILD_BUSY_SQL};
   `,
   down: `
     DROP TRIGGER bookings_busy ON bookings;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { REBUILD_BUSY_SQL } from '../modules/cars/availability/busy.js';
 import type { CarClass } from '../modules/cars/fleet/tables.js';
 import type { Db } from '../modules/database.js';
 import { hashPassword } from '../modules/identity/passwords.js';
@@ -184,12 +185,7 @@ async function seedBookings(ctx: AppContext, count: number, seed: number, progre
       await insertBookings(tx, count, from, to, seed);
       if (count > chunk) progress(`  bookings: ${to + 1}/${count}`);
     }
-    await sql`
-      UPDATE cars c SET busy = b.r
-      FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
-            FROM bookings WHERE status <> 'cancelled' AND dropoff_time > now() - interval '1 day'
-            GROUP BY car_id) b
-      WHERE c.id = b.car_id`.execute(tx);
+    await sql.raw(REBUILD_BUSY_SQL).execute(tx);
     await sql`ALTER TABLE bookings ENABLE TRIGGER bookings_busy`.execute(tx);
   });
 }

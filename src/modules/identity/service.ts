@@ -3,13 +3,7 @@ import type { Config } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { AccessTokens } from '../../platform/http/auth.js';
-import {
-  conflict,
-  constraintError,
-  notFound,
-  tooManyRequests,
-  unauthorized,
-} from '../../platform/http/errors.js';
+import { constraintError, notFound, tooManyRequests, unauthorized } from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';

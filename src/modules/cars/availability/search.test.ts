@@ -132,7 +132,7 @@ describe('search', () => {
     ['lat=1&lng=1&pickup=2030-01-01T00:00:00Z', 'validation_failed'],
     ['lat=1&lng=1&pickup=tomorrow&dropoff=later', 'validation_failed'],
     ['lat=1&lng=1&pickup=2030-01-02T00:00:00Z&dropoff=2030-01-01T00:00:00Z', 'invalid_window'],
-    ['lat=1&lng=1&pickup=2030-01-01T00:00:00Z&dropoff=2030-06-01T00:00:00Z', 'window_too_long'],
+    ['lat=1&lng=1&pickup=2030-01-01T00:00:00Z&dropoff=2030-06-01T00:00:00Z', 'rental_too_long'],
     ['lat=1&lng=1&cursor=garbage', 'invalid_cursor'],
     ['lat=1&lng=1&pickup=2020-01-01T00:00:00Z&dropoff=2020-01-03T00:00:00Z', 'pickup_in_past'],
     ['lat=1&lng=1&class=spaceship', 'validation_failed'],

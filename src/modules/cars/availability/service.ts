@@ -6,13 +6,12 @@ import { badRequest } from '../../../platform/http/errors.js';
 import { decodeCursor, encodeCursor } from '../../../platform/http/schemas.js';
 import type { Metrics } from '../../../platform/observability/metrics.js';
 import type { Db } from '../../database.js';
-import { rentalDays } from '../fleet/pricing.js';
 import { toCar } from '../fleet/service.js';
+import { checkRentalWindow, rentalDays } from '../rental-window.js';
 import { createSearchRepository } from './repository.js';
 import type { SearchQuery, SearchResponse } from './schemas.js';
 
 const SearchCursor = z.object({ k: z.number(), id: z.uuid() });
-const MAX_WINDOW_DAYS = 90;
 
 export function createAvailabilityService(deps: {
   db: Db;
@@ -32,12 +31,7 @@ export function createAvailabilityService(deps: {
     async searchCars(q: SearchQuery): Promise<SearchResponse> {
       let window: { from: Date; to: Date } | undefined;
       if (q.pickup && q.dropoff) {
-        if (q.pickup >= q.dropoff) throw badRequest('invalid_window', 'pickup must be before dropoff');
-        // Availability is kept for the future only (cars.busy forgets bookings that ended).
-        if (q.pickup <= deps.clock.now()) throw badRequest('pickup_in_past', 'pickup must be in the future');
-        if (rentalDays(q.pickup, q.dropoff) > MAX_WINDOW_DAYS) {
-          throw badRequest('window_too_long', `A rental lasts at most ${MAX_WINDOW_DAYS} days`);
-        }
+        checkRentalWindow(q.pickup, q.dropoff, deps.clock.now());
         window = { from: q.pickup, to: q.dropoff };
       }
       const after = q.cursor ? decodeCursor(q.cursor, SearchCursor) : undefined;

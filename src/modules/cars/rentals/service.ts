@@ -2,26 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
 import type { Principal } from '../../../platform/http/auth.js';
-import {
-  badRequest,
-  conflict,
-  constraintError,
-  notFound,
-  unprocessable,
-} from '../../../platform/http/errors.js';
+import { conflict, constraintError, notFound, unprocessable } from '../../../platform/http/errors.js';
 import { newestFirstPage } from '../../../platform/http/schemas.js';
 import type { Metrics } from '../../../platform/observability/metrics.js';
 import type { Db } from '../../database.js';
 import type { BookingEventPayload } from '../../notifications/events.js';
 import type { NotificationsService } from '../../notifications/service.js';
-import { rentalDays } from '../fleet/pricing.js';
 import type { Car, Location } from '../fleet/schemas.js';
 import type { FleetService } from '../fleet/service.js';
+import { checkRentalWindow, rentalDays } from '../rental-window.js';
 import { RENTALS_CONSTRAINTS } from './constraints.js';
 import { type BookingRow, createBookingsRepository } from './repository.js';
 import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
 
-export const MAX_RENTAL_DAYS = 90;
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 
@@ -90,13 +83,7 @@ export function createRentalsService(deps: RentalsDeps) {
   }
 
   async function checkRules(input: BookingCreate) {
-    const now = clock.now();
-    if (input.pickupTime >= input.dropoffTime)
-      throw badRequest('invalid_window', 'pickupTime must be before dropoffTime');
-    if (input.pickupTime <= now) throw badRequest('pickup_in_past', 'pickupTime must be in the future');
-    if (rentalDays(input.pickupTime, input.dropoffTime) > MAX_RENTAL_DAYS) {
-      throw badRequest('rental_too_long', `A rental lasts at most ${MAX_RENTAL_DAYS} days`);
-    }
+    checkRentalWindow(input.pickupTime, input.dropoffTime, clock.now());
     const found = await fleet.findCarWithLocation(input.carId);
     if (!found) throw notFound('car_not_found', 'Car not found');
     if (found.car.status !== 'active')
