@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseDuration, parseFaultInjection, readConfig } from './index.js';
+import { parseFaultInjection } from '../platform/http/fault-injection.js';
+import { ConfigError, parseDuration, readConfig } from './index.js';
 
 const SERVER = {
   DATABASE_URL: 'postgres://voyage@db.internal:5432/voyage',

@@ -14,8 +14,8 @@ import { gatewayProxyPlugin } from './proxy.js';
  * every upstream has a ready replica) and /metrics.
  */
 export async function buildGateway(ctx: GatewayContext) {
-  const app = Fastify(serverOptions(ctx.config, ctx.log));
-  await registerEdgePlugins(app, { config: ctx.config, redis: ctx.redis });
+  const app = Fastify(serverOptions(ctx.config.http, ctx.log));
+  await registerEdgePlugins(app, { http: ctx.config.http, redis: ctx.redis });
   await app.register(errorHandlerPlugin);
   await app.register(traceContextPlugin, { start: true });
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });

@@ -40,13 +40,13 @@ export interface BuildOptions {
  */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
   const { config } = ctx;
-  const app = Fastify(serverOptions(config, ctx.log)).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify(serverOptions(config.http, ctx.log)).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   // Third-party plugins.
-  await registerEdgePlugins(app, { config, redis: ctx.redis });
+  await registerEdgePlugins(app, { http: config.http, redis: ctx.redis });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Voyage API', version: VERSION, description: 'Cars, stays, flights and trips.' },

@@ -1,3 +1,4 @@
+import { childEnvironment } from '../config/index.js';
 import { backupsFor, engineFor } from '../platform/backup/open.js';
 import type { AppContext } from './context.js';
 
@@ -18,7 +19,8 @@ export function defineBackupJob(ctx: AppContext) {
     ctx.database.pglite !== undefined
       ? () => ({ pglite: ctx.database.pglite!, pool: ctx.database.pool })
       : undefined;
-  const backups = backupsFor(ctx.config, ctx.clock, engineFor(ctx.config, live), ctx.backupStore);
+  const config = { ...ctx.config, processEnv: childEnvironment() };
+  const backups = backupsFor(config, ctx.clock, engineFor(config, live), ctx.backupStore);
   ctx.jobs.define({
     name: 'ops.backup',
     // Without a cron the job is still declared, so that a schedule left from earlier is removed.

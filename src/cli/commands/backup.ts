@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readConfig } from '../../config/index.js';
+import { childEnvironment, readConfig } from '../../config/index.js';
 import { type BackupTarget, openBackupTarget } from '../../platform/backup/open.js';
 import type { Verification } from '../../platform/backup/store.js';
 import { systemClock } from '../../platform/clock.js';
@@ -8,7 +8,7 @@ import type { CommandModule } from './types.js';
 
 async function withBackups<T>(open: boolean, fn: (t: BackupTarget) => Promise<T>): Promise<T> {
   const { config } = readConfig();
-  const target = await openBackupTarget(config, systemClock, open);
+  const target = await openBackupTarget({ ...config, processEnv: childEnvironment() }, systemClock, open);
   try {
     return await fn(target);
   } finally {

@@ -49,7 +49,7 @@ describe(`backups (${TEST_DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
       BACKUP_DIR: path.join(dir, 'backups'),
       ...SECRETS,
     });
-    target = await openBackupTarget(config, clock, true);
+    target = await openBackupTarget({ ...config, processEnv: process.env }, clock, true);
     await query(`
       INSERT INTO users (email, name, password_hash) SELECT 'u' || g || '@example.com', 'User ' || g, 'x' FROM generate_series(1, 25) g;
       INSERT INTO locations (name, city, country, lat, lng, time_zone) VALUES ('Depot', 'Lisbon', 'PT', 38.72, -9.14, 'Europe/Lisbon');

@@ -1,10 +1,10 @@
-import type { Config } from '../../config/index.js';
 import type { Clock } from '../clock.js';
-import { claimDataDir, openPglite, pglitePool } from '../db/pool.js';
+import { claimDataDir, type DatabaseTarget, openPglite, pglitePool } from '../db/pool.js';
 import { type Backups, createBackups } from './backups.js';
 import type { BackupEngine } from './engine.js';
 import { type PgliteHandle, pgliteEngine } from './pglite-engine.js';
 import { postgresEngine } from './postgres-engine.js';
+import type { RetentionPolicy } from './retention.js';
 import { type BackupStore, fileBackupStore } from './store.js';
 
 /**
@@ -12,17 +12,31 @@ import { type BackupStore, fileBackupStore } from './store.js';
  * and needs no open pool. The embedded database is opened only by the commands that read or
  * replace it (create, restore), and claimed like any other process would.
  */
+/** What backups need of a process's configuration (Config has it, plus the child environment). */
+export interface BackupConfig {
+  database: DatabaseTarget;
+  backup: {
+    dir: string;
+    scratchUrl: string | undefined;
+    pgBinDir: string | undefined;
+    keep: RetentionPolicy;
+  };
+  /** The environment client programs (pg_dump, psql) inherit. */
+  processEnv: NodeJS.ProcessEnv;
+}
+
 export interface BackupTarget {
   backups: Backups;
   close(): Promise<void>;
 }
 
-export function engineFor(config: Config, live?: () => PgliteHandle): BackupEngine {
+export function engineFor(config: BackupConfig, live?: () => PgliteHandle): BackupEngine {
   if (config.database.kind === 'postgres') {
     return postgresEngine({
       url: config.database.url,
       scratchUrl: config.backup.scratchUrl,
       pgBinDir: config.backup.pgBinDir,
+      processEnv: config.processEnv,
     });
   }
   return pgliteEngine({
@@ -34,7 +48,12 @@ export function engineFor(config: Config, live?: () => PgliteHandle): BackupEngi
   });
 }
 
-export function backupsFor(config: Config, clock: Clock, engine: BackupEngine, store?: BackupStore): Backups {
+export function backupsFor(
+  config: BackupConfig,
+  clock: Clock,
+  engine: BackupEngine,
+  store?: BackupStore,
+): Backups {
   return createBackups({
     engine,
     store: store ?? fileBackupStore(config.backup.dir),
@@ -44,7 +63,11 @@ export function backupsFor(config: Config, clock: Clock, engine: BackupEngine, s
 }
 
 /** Opens what a command needs: with `open`, the embedded database too (claimed for this process). */
-export async function openBackupTarget(config: Config, clock: Clock, open: boolean): Promise<BackupTarget> {
+export async function openBackupTarget(
+  config: BackupConfig,
+  clock: Clock,
+  open: boolean,
+): Promise<BackupTarget> {
   const target = config.database;
   if (target.kind === 'postgres' || !open) {
     return { backups: backupsFor(config, clock, engineFor(config)), close: async () => {} };

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { childEnvironment } from '../../config/index.js';
 
 /**
  * The Postgres client programs (pg_dump, pg_restore, psql) for a server. A dump must be made by the
@@ -39,15 +38,15 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a program to completion; stderr lines go to onLine as they arrive. */
+/** Runs a program to completion in the environment given (whole); stderr lines go to onLine. */
 export function run(
   cmd: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; input?: NodeJS.ReadableStream } = {},
+  opts: { env: NodeJS.ProcessEnv; onLine?: (line: string) => void; input?: NodeJS.ReadableStream },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
-      env: childEnvironment(opts.env),
+      env: opts.env,
       stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -82,12 +81,16 @@ export function run(
   });
 }
 
-export async function resolvePgTools(server: number, configured: string | undefined): Promise<PgTools> {
+export async function resolvePgTools(
+  server: number,
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<PgTools> {
   const debian = `/usr/lib/postgresql/${server}/bin`;
   const binDir = configured ?? (existsSync(path.join(debian, 'pg_dump')) ? debian : undefined);
   const bin = (name: string) => (binDir ? path.join(binDir, name) : name);
   for (const tool of ['pg_dump', 'pg_restore', 'psql'] as const) {
-    const res = await run(bin(tool), ['--version']);
+    const res = await run(bin(tool), ['--version'], { env });
     const major = parseToolMajor(res.stdout);
     if (major === undefined)
       throw new Error(`could not read the version of ${bin(tool)}: ${res.stdout}${res.stderr}`);

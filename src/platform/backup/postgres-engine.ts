@@ -11,6 +11,8 @@ export interface PostgresEngineOptions {
   /** Server where scratch databases for verify are created; default the same server. */
   scratchUrl?: string | undefined;
   pgBinDir?: string | undefined;
+  /** The environment the client programs run in (PATH, HOME, locale); libpq settings are added. */
+  processEnv: NodeJS.ProcessEnv;
 }
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -44,7 +46,7 @@ export function postgresEngine(opts: PostgresEngineOptions): BackupEngine {
   const pgTools = () => {
     tools ??= withClient(opts.url, async (c) => {
       const res = await c.query(`SELECT current_setting('server_version_num')::int AS v`);
-      return resolvePgTools(serverMajor(res.rows[0].v), opts.pgBinDir);
+      return resolvePgTools(serverMajor(res.rows[0].v), opts.pgBinDir, opts.processEnv);
     });
     return tools;
   };
@@ -90,7 +92,7 @@ export function postgresEngine(opts: PostgresEngineOptions): BackupEngine {
     const psql = run(
       t.bin('psql'),
       ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-o', '/dev/null', '-f', '-'],
-      { env: libpqEnv(url), input: script },
+      { env: { ...opts.processEnv, ...libpqEnv(url) }, input: script },
     );
     const [psqlResult, restoreError] = await Promise.all([
       psql,
@@ -119,7 +121,7 @@ export function postgresEngine(opts: PostgresEngineOptions): BackupEngine {
           const meta = await describeDatabase(client);
           progress(`  pg_dump ${t.major} (custom format) from snapshot ${snapshot}`);
           const dumping = run(t.bin('pg_dump'), ['-Fc', '--verbose', `--snapshot=${snapshot}`, '-f', file], {
-            env: libpqEnv(opts.url),
+            env: { ...opts.processEnv, ...libpqEnv(opts.url) },
             onLine: (line) => {
               const m = /dumping contents of table "(.+)"/.exec(line);
               if (m) progress(`  dumping ${m[1]}`);

@@ -9,7 +9,11 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
-import type { DatabaseTarget } from '../../config/index.js';
+
+/** Where the database is: a Postgres server, or PGlite in a directory (or in memory). */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string | null /* null = in memory */ };
 
 /**
  * One pg.Pool interface over a Postgres server or embedded PGlite.

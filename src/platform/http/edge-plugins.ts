@@ -4,20 +4,31 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { LogController } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../config/index.js';
 import type { Logger } from '../observability/logger.js';
 import { AppError } from './errors.js';
 import { genRequestId } from './request-id.js';
 
+/** The edge settings every public-facing process shares (Config.http). */
+export interface HttpOptions {
+  corsOrigins: string[] | '*';
+  /** Requests per client address and window; 0 turns the limit off. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** The stricter limit on /auth/*; 0 turns it off. */
+  authRateLimitMax: number;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+}
+
 /** Server options shared by every Voyage HTTP process (all, api, worker, gateway). */
-export function serverOptions(config: Config, log: Logger): FastifyServerOptions {
+export function serverOptions(http: HttpOptions, log: Logger): FastifyServerOptions {
   return {
     loggerInstance: log as FastifyBaseLogger,
     genReqId: genRequestId,
     // One access-log line per request comes from the observability plugin instead.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    bodyLimit: http.bodyLimitBytes,
+    trustProxy: http.trustProxy,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   };
@@ -29,20 +40,20 @@ export function serverOptions(config: Config, log: Logger): FastifyServerOptions
  */
 export async function registerEdgePlugins(
   app: FastifyInstance,
-  { config, redis }: { config: Config; redis: Redis | undefined },
+  { http, redis }: { http: HttpOptions; redis: Redis | undefined },
 ) {
   await app.register(helmet, { global: true });
-  if (config.http.corsOrigins === '*' || config.http.corsOrigins.length > 0) {
+  if (http.corsOrigins === '*' || http.corsOrigins.length > 0) {
     await app.register(cors, {
-      origin: config.http.corsOrigins === '*' ? true : config.http.corsOrigins,
+      origin: http.corsOrigins === '*' ? true : http.corsOrigins,
       exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     });
   }
-  if (config.http.rateLimitMax > 0) {
+  if (http.rateLimitMax > 0) {
     await app.register(rateLimit, {
       global: true,
-      max: config.http.rateLimitMax,
-      timeWindow: config.http.rateLimitWindowMs,
+      max: http.rateLimitMax,
+      timeWindow: http.rateLimitWindowMs,
       ...(redis ? { redis, nameSpace: 'voyage:rl:' } : {}),
       keyGenerator: (request) => request.ip,
       errorResponseBuilder: (_request, context) =>

@@ -1,6 +1,15 @@
 import { register } from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TracingConfig } from '../../config/index.js';
+
+/** OpenTelemetry tracing; off (and never loaded) unless an OTLP endpoint is configured. */
+export interface TracingConfig {
+  /** Where spans go, e.g. http://127.0.0.1:4318/v1/traces; undefined = tracing off. */
+  tracesUrl: string | undefined;
+  /** undefined: `voyage` for the all-in-one role, `voyage-<role>` for split roles. */
+  serviceName: string | undefined;
+  /** Share of new traces sampled; a sampled incoming `traceparent` is always followed. */
+  sampleRatio: number;
+}
 
 /**
  * OpenTelemetry tracing: spans for incoming HTTP, Postgres queries (pg), outgoing HTTP (undici and
