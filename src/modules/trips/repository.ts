@@ -1,8 +1,9 @@
 import { type Selectable, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.js';
-import type { TripCollaboratorsTable, TripItemsTable, TripStatus, TripsTable } from './tables.js';
+import type { TripCollaboratorsTable, TripItemsTable, TripRow, TripStatus, TripsTable } from './tables.js';
 
-export type TripRow = Selectable<TripsTable>;
+export type { TripRow } from './tables.js';
+
 export type TripItemRow = Selectable<TripItemsTable>;
 export type CollaboratorRow = Selectable<TripCollaboratorsTable>;
 

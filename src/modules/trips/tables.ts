@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export const TRIP_STATUSES = ['planning', 'booked', 'completed', 'cancelled'] as const;
 export type TripStatus = (typeof TRIP_STATUSES)[number];
@@ -59,3 +59,6 @@ export interface TripsTables {
   trip_items: TripItemsTable;
   trip_collaborators: TripCollaboratorsTable;
 }
+
+/** A trip as read from its table; other modules receive trips in this shape from the trips service. */
+export type TripRow = Selectable<TripsTable>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../../database.js';
-import type { CarRow } from '../fleet/repository.js';
+import type { CarRow } from '../fleet/tables.js';
 
 /**
  * The search read model: active cars near a point, and, for a window, only those whose `busy`

@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../database.js';
-import type { CarsTable, LocationsTable } from './tables.js';
+import type { CarRow, CarsTable, LocationsTable } from './tables.js';
+
+export type { CarRow } from './tables.js';
 
 export type LocationRow = Selectable<LocationsTable>;
-export type CarRow = Omit<Selectable<CarsTable>, 'position'>;
 
 const CAR_COLUMNS = [
   'id',

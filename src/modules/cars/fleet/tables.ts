@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export const CAR_CLASSES = [
   'economy',
@@ -51,3 +51,6 @@ export interface FleetTables {
   locations: LocationsTable;
   cars: CarsTable;
 }
+
+/** A car as the fleet reads it (the position column is the search index's own). */
+export type CarRow = Omit<Selectable<CarsTable>, 'position'>;
