@@ -55,6 +55,13 @@ module.exports = {
       to: { path: '^src/(modules/(?!manifest\\.ts$)|server/|cli/|release/|demo/|ops/)' },
     },
     {
+      name: 'gateway-role-loads-no-module-code',
+      comment: 'Starting the gateway role must not load a module, however indirectly.',
+      severity: 'error',
+      from: { path: '^src/server/serve-gateway\\.ts$' },
+      to: { path: '^src/modules/(?!manifest\\.ts$)', reachable: true },
+    },
+    {
       name: 'release-stands-alone',
       comment: 'The release controller runs beside any version of the service; it imports none of it.',
       severity: 'error',

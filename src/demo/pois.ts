@@ -1,3 +1,4 @@
+// Over 300 lines because it is data: the demo catalogue of real places, one entry per line group.
 import type { OpeningHours, PoiCategory } from '../modules/pois/tables.js';
 
 /**

@@ -1,3 +1,4 @@
+// Over 300 lines: configuration and forwarding cases share the same echo upstreams and gateway.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './context.js';
+import type { Config } from '../config/index.js';
+import type { Health } from '../platform/observability/health.js';
+import type { Logger } from '../platform/observability/logger.js';
 
 /**
  * Graceful lifecycle: on SIGTERM readiness turns 503 at once, the process keeps serving for the
@@ -9,7 +11,12 @@ import type { AppContext } from './context.js';
  * finish and closes its pools. A second signal exits at once.
  */
 /** What serving needs from a process context (the AppContext, or the gateway's). */
-export type ServingContext = Pick<AppContext, 'config' | 'log' | 'health' | 'close'>;
+export interface ServingContext {
+  config: Pick<Config, 'port' | 'host' | 'shutdown'>;
+  log: Logger;
+  health: Health;
+  close(): Promise<void>;
+}
 
 export async function listenWithGrace(
   app: FastifyInstance,

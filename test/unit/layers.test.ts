@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -35,7 +35,7 @@ async function cruise(cwd: string): Promise<{ code: number; violations: Violatio
 }
 
 // The layer check must be able to fail: plant one violation of each kind in a copy of the tree.
-const PLANTED: Record<string, { file: string; text: string }[]> = {
+const PLANTED: Record<string, { file: string; text: string; append?: boolean }[]> = {
   'platform-knows-nothing-above': [
     { file: 'src/platform/planted.ts', text: "export { buildApp } from '../server/app.js';\n" },
   ],
@@ -57,6 +57,9 @@ const PLANTED: Record<string, { file: string; text: string }[]> = {
       text: "export { createTripsRepository } from '../trips/repository.js';\n",
     },
   ],
+  'gateway-role-loads-no-module-code': [
+    { file: 'src/server/serve-gateway.ts', text: "\nexport { buildApp } from './app.js';\n", append: true },
+  ],
   'no-cycles': [
     {
       file: 'src/ops/planted-a.ts',
@@ -76,7 +79,8 @@ describe('the import-boundary check', () => {
     for (const entry of ['src', 'migrations', 'tsconfig.json', '.dependency-cruiser.cjs'])
       await cp(path.join(PROJECT_ROOT, entry), path.join(tree, entry), { recursive: true });
     for (const files of Object.values(PLANTED))
-      for (const { file, text } of files) await writeFile(path.join(tree, file), text);
+      for (const { file, text, append } of files)
+        await writeFile(path.join(tree, file), text, append ? { flag: 'a' } : {});
   });
   afterAll(() => rm(tree, { recursive: true, force: true }));
 
@@ -89,5 +93,21 @@ describe('the import-boundary check', () => {
     // Only the planted files break a rule: the real tree is clean.
     const plantedFiles = new Set(Object.values(PLANTED).flatMap((f) => f.map((x) => x.file)));
     expect(violations.filter((v) => !plantedFiles.has(v.from))).toEqual([]);
+  });
+});
+
+describe('source files', () => {
+  it('stay under 300 lines, or say in their first lines why not', async () => {
+    const files = (await readdir(path.join(PROJECT_ROOT, 'src'), { recursive: true })).filter((f) =>
+      /\.tsx?$/.test(f),
+    );
+    const long: string[] = [];
+    for (const file of files) {
+      const text = await readFile(path.join(PROJECT_ROOT, 'src', file), 'utf8');
+      const lines = text.replace(/\n$/, '').split('\n');
+      if (lines.length > 300 && !/over 300 lines/i.test(lines.slice(0, 3).join('\n'))) long.push(file);
+    }
+    expect(files.length).toBeGreaterThan(100);
+    expect(long).toEqual([]);
   });
 });

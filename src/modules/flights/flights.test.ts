@@ -1,3 +1,4 @@
+// Over 300 lines: the flights API suite shares one app, one schedule and its airports across cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,

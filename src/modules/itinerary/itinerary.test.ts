@@ -1,3 +1,4 @@
+// Over 300 lines: planning cases share one app, one trip catalogue and a local LLM server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, startChatServer } from '../../../test/helpers/llm-server.js';
 import {

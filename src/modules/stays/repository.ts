@@ -289,3 +289,6 @@ export function createStaysRepository(base: Db) {
     },
   };
 }
+
+export type StaysRepository = ReturnType<typeof createStaysRepository>;
+export type RoomTypeWithProperty = NonNullable<Awaited<ReturnType<StaysRepository['findRoomType']>>>;

@@ -1,3 +1,4 @@
+// Over 300 lines: the stays API suite (search, booking, inventory, contention) shares one app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,

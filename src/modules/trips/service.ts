@@ -7,19 +7,11 @@ import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NotificationsService } from '../notifications/service.js';
+import { createCollaborators } from './collaborators.js';
 import { TRIPS_CONSTRAINTS } from './constraints.js';
 import { type ItemSources, resolveItem } from './items.js';
-import { type CollaboratorRow, createTripsRepository, type TripRow } from './repository.js';
-import type {
-  Collaborator,
-  CollaboratorCreate,
-  ItemCreate,
-  Trip,
-  TripCreate,
-  TripItem,
-  TripRole,
-  TripUpdate,
-} from './schemas.js';
+import { createTripsRepository, type TripRow } from './repository.js';
+import type { ItemCreate, Trip, TripCreate, TripItem, TripRole, TripUpdate } from './schemas.js';
 import type { TripStatus } from './tables.js';
 
 export const COMPLETE_JOB = 'trips.complete-ended';
@@ -57,16 +49,6 @@ export function toTrip(r: TripRow, role: TripRole): Trip {
     role,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
-  };
-}
-
-function toCollaborator(r: CollaboratorRow): Collaborator {
-  return {
-    id: r.id,
-    email: r.email,
-    role: r.role,
-    invitedBy: r.invited_by,
-    createdAt: r.created_at.toISOString(),
   };
 }
 
@@ -273,53 +255,7 @@ export function createTripsService(deps: TripsDeps) {
       if (!(await repo.removeItem(id, itemId))) throw notFound('item_not_found', 'Item not found');
     },
 
-    async collaborators(id: string, who: Principal): Promise<Collaborator[]> {
-      await authorize(id, who, 'read');
-      return (await repo.collaborators(id)).map(toCollaborator);
-    },
-
-    /** Invites by email (an account may come later) and emails the invitee, in one transaction. */
-    async invite(id: string, who: Principal, input: CollaboratorCreate): Promise<Collaborator> {
-      const { trip } = await authorize(id, who, 'manage');
-      const owner = await identity.getUser(trip.owner_id);
-      if (owner.email === input.email)
-        throw badRequest('cannot_invite_owner', 'The owner already has the trip');
-      const inviter = await identity.getUser(who.userId);
-      try {
-        const row = await db.transaction().execute(async (tx) => {
-          const c = await repo.insertCollaborator(
-            { trip_id: id, email: input.email, role: input.role, invited_by: who.userId },
-            tx,
-          );
-          await notifications.emit(tx, {
-            type: 'trip.shared',
-            aggregateId: id,
-            recipient: { email: input.email },
-            payload: {
-              tripId: id,
-              tripName: trip.name,
-              destination: trip.destination,
-              startDate: trip.start_date,
-              endDate: trip.end_date,
-              role: input.role,
-              invitedBy: inviter.name,
-            },
-          });
-          return c;
-        });
-        return toCollaborator(row);
-      } catch (err) {
-        if (isConstraintViolation(err, 'trip_collaborators_trip_email_key'))
-          throw conflict('already_collaborator', `${input.email} is already on this trip`);
-        throw err;
-      }
-    },
-
-    async removeCollaborator(id: string, who: Principal, collaboratorId: string): Promise<void> {
-      await authorize(id, who, 'manage');
-      if (!(await repo.removeCollaborator(id, collaboratorId)))
-        throw notFound('collaborator_not_found', 'Collaborator not found');
-    },
+    ...createCollaborators({ db, repo, identity, notifications, authorize }),
   };
 }
 

@@ -1,3 +1,4 @@
+// Over 300 lines: the trips API suite shares one app, its catalogue and bookings across cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCar, buildLocation, daysFrom } from '../../../test/helpers/factories.js';
 import {

@@ -1,3 +1,4 @@
+// Over 300 lines: the rentals API suite, rules to contention, shares one app and fleet across cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCar, buildLocation, daysFrom } from '../../../../test/helpers/factories.js';
 import {

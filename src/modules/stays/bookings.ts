@@ -1,0 +1,150 @@
+import type { Clock } from '../../platform/clock.js';
+import { addDays, todayIn } from '../../platform/dates.js';
+import { isConstraintViolation } from '../../platform/db/errors.js';
+import type { Principal } from '../../platform/http/auth.js';
+import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { newestFirstPage } from '../../platform/http/schemas.js';
+import type { Metrics } from '../../platform/observability/metrics.js';
+import type { Db } from '../database.js';
+import type { NotificationsService } from '../notifications/service.js';
+import { checkStayDates } from './dates.js';
+import { eventPayload, toStayBooking } from './mappers.js';
+import type { BookingWithPlace, RoomTypeWithProperty, StaysRepository } from './repository.js';
+import type { StayBooking, StayBookingCreate, StayBookingList, StayBookingListQuery } from './schemas.js';
+
+/** The booking half of the stays service: taking nights, reading and cancelling stays. */
+export function createStayBookings(deps: {
+  db: Db;
+  repo: StaysRepository;
+  notifications: NotificationsService;
+  clock: Clock;
+  outcomes: ReturnType<Metrics['counter']>;
+  requireRoomType: (id: string) => Promise<RoomTypeWithProperty>;
+}) {
+  const { db, repo, notifications, clock, outcomes, requireRoomType } = deps;
+
+  function visibleTo(row: BookingWithPlace | undefined, who: Principal): row is BookingWithPlace {
+    // Someone else's booking reads as missing: ids must not leak.
+    return !!row && (row.user_id === who.userId || who.role === 'admin');
+  }
+
+  /** One attempt at taking every night; a sold-out night is reported by date. */
+  async function reserve(userId: string, input: StayBookingCreate, rt: RoomTypeWithProperty, nights: number) {
+    try {
+      const id = await db.transaction().execute(async (tx) => {
+        const taken = await repo.reserveNights(rt.id, input.checkIn, input.checkOut, tx);
+        if (taken.length < nights) {
+          const have = new Set(taken.map((t) => t.night));
+          let missing = input.checkIn;
+          while (have.has(missing)) missing = addDays(missing, 1);
+          throw conflict('not_on_sale', `This room type is not on sale for the night of ${missing}`, {
+            night: missing,
+          });
+        }
+        const { id } = await repo.insertBooking(
+          {
+            user_id: userId,
+            property_id: rt.property_id,
+            room_type_id: rt.id,
+            check_in: input.checkIn,
+            check_out: input.checkOut,
+            guests: input.guests,
+            total_amount: taken.reduce((sum, t) => sum + t.rate, 0),
+            currency: rt.currency.trim(),
+          },
+          tx,
+        );
+        const booking = toStayBooking((await repo.findBooking(id, tx))!);
+        await notifications.emit(tx, {
+          type: 'booking.confirmed',
+          aggregateId: id,
+          recipient: { userId },
+          payload: eventPayload(booking),
+        });
+        return booking;
+      });
+      return { booking: id };
+    } catch (err) {
+      if (!isConstraintViolation(err, 'room_inventory_not_overbooked')) throw err;
+      return { soldOutNight: await repo.firstFullNight(rt.id, input.checkIn, input.checkOut) };
+    }
+  }
+
+  return {
+    /**
+     * Books one room for every night or none. The database decides: a full night fails the whole
+     * UPDATE, and the reply names the first full night.
+     */
+    async book(userId: string, input: StayBookingCreate): Promise<StayBooking> {
+      const nights = checkStayDates(input.checkIn, input.checkOut);
+      const rt = await requireRoomType(input.roomTypeId);
+      if (rt.property_status !== 'active')
+        throw conflict('property_not_available', 'This property takes no bookings');
+      if (input.guests > rt.max_guests)
+        throw badRequest('too_many_guests', `This room type sleeps at most ${rt.max_guests}`);
+      if (input.checkIn < todayIn(rt.time_zone, clock.now()))
+        throw badRequest('check_in_in_past', 'checkIn is in the past where the property is');
+      // A night found full may free up before it is reported; one more attempt settles it.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const result = await reserve(userId, input, rt, nights);
+        if (result.booking) {
+          outcomes.inc({ outcome: 'created' });
+          return result.booking;
+        }
+        if (result.soldOutNight) {
+          outcomes.inc({ outcome: 'sold_out' });
+          throw conflict('sold_out', `No room of this type is left for the night of ${result.soldOutNight}`, {
+            night: result.soldOutNight,
+          });
+        }
+      }
+      outcomes.inc({ outcome: 'sold_out' });
+      throw conflict('sold_out', 'No room of this type is left for these nights');
+    },
+
+    async get(id: string, who: Principal): Promise<StayBooking> {
+      const row = await repo.findBooking(id);
+      if (!visibleTo(row, who)) throw notFound('stay_booking_not_found', 'Stay booking not found');
+      return toStayBooking(row);
+    },
+
+    /** For other modules (trips, exports) that decide access themselves. */
+    async find(id: string): Promise<StayBooking | undefined> {
+      const row = await repo.findBooking(id);
+      return row ? toStayBooking(row) : undefined;
+    },
+
+    async listOwn(userId: string, q: StayBookingListQuery): Promise<StayBookingList> {
+      const page = await newestFirstPage(q, (opts) => repo.listForUser(userId, opts), toStayBooking);
+      return { bookings: page.items, nextCursor: page.nextCursor };
+    },
+
+    /** Cancelling gives every night back; cancelling twice returns the cancelled booking. */
+    async cancel(id: string, who: Principal): Promise<StayBooking> {
+      const row = await repo.findBooking(id);
+      if (!visibleTo(row, who)) throw notFound('stay_booking_not_found', 'Stay booking not found');
+      if (row.status === 'cancelled') return toStayBooking(row);
+      const today = todayIn(row.time_zone, clock.now());
+      const cancelled = await db.transaction().execute(async (tx) => {
+        const updated = await repo.cancel(id, today, clock.now(), tx);
+        if (!updated) return undefined;
+        await repo.releaseNights(updated.room_type_id, updated.check_in, updated.check_out, tx);
+        const booking = toStayBooking((await repo.findBooking(id, tx))!);
+        await notifications.emit(tx, {
+          type: 'booking.cancelled',
+          aggregateId: id,
+          recipient: { userId: booking.userId },
+          payload: eventPayload(booking),
+        });
+        return booking;
+      });
+      if (cancelled) {
+        outcomes.inc({ outcome: 'cancelled' });
+        return cancelled;
+      }
+      const current = await repo.findBooking(id);
+      if (current?.status === 'cancelled') return toStayBooking(current);
+      throw conflict('stay_started', 'A stay cannot be cancelled on or after its check-in date');
+    },
+  };
+}
