@@ -26,7 +26,7 @@ function common(cmd: Command): Command {
 
 async function open(o: Common, out: Output) {
   const { config } = readConfig();
-  const { openRelease } = await import('../../release/single-host/controller.js');
+  const { openRelease } = await import('../../release/single-host/release-env.js');
   return openRelease({
     config,
     stateDir: o.stateDir,
@@ -70,7 +70,7 @@ function addDeploy(release: Command) {
         const out = createOutput(!!o.json);
         if (o.strategy && o.strategy !== 'canary' && o.strategy !== 'blueGreen')
           throw new Error('--strategy must be canary or blueGreen');
-        const { parseEnvText } = await import('../../release/single-host/release-cli.js');
+        const { parseEnvText } = await import('../../release/single-host/release-dir.js');
         const { deploy } = await import('../../release/single-host/deploy.js');
         const { summary } = await import('../../release/single-host/status.js');
         const env: Record<string, string> = {};
@@ -109,7 +109,7 @@ function addHistory(release: Command) {
     .action(async (o: Common & { limit: number }) => {
       const out = createOutput(!!o.json);
       const r = await open(o, out);
-      const { requireState } = await import('../../release/single-host/state.js');
+      const { requireState } = await import('../../release/single-host/state-file.js');
       const records = (await requireState(r.stateDir)).history.slice(-o.limit).reverse();
       const rows = [
         ['ID', 'KIND', 'VERSION', 'STRATEGY', 'OUTCOME', 'STARTED', 'SECONDS', 'REASON'],
@@ -183,7 +183,7 @@ function addAgent(release: Command) {
     .option('--host <host>', 'address for the metrics endpoint', '127.0.0.1')
     .action(async (o: Common & { host: string }) => {
       const { config } = readConfig();
-      const { openRelease } = await import('../../release/single-host/controller.js');
+      const { openRelease } = await import('../../release/single-host/release-env.js');
       const { runAgent } = await import('../../release/single-host/agent.js');
       const { createLogger } = await import('../../platform/observability/logger.js');
       const env = await openRelease({ config, stateDir: o.stateDir, policyFile: o.policy });

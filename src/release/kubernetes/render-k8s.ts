@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { VERSION } from '../../version.js';
-import { analysisChecks, promDuration, type Selector } from '../analysis/promql.js';
+import { CHECKS } from '../analysis/checks.js';
+import { promDuration, type Selector } from '../analysis/promql.js';
 import type { ReleasePolicy } from '../policy.js';
 
 /**
@@ -55,7 +56,7 @@ function metricTemplate(
   opts: { comparesWithStable: boolean; count?: number },
   prometheusUrl: string,
 ): Obj {
-  const checks = analysisChecks(policy).filter((c) => opts.comparesWithStable || !c.comparesWithStable);
+  const checks = CHECKS.filter((c) => opts.comparesWithStable || !c.comparesWithStable);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',
@@ -76,8 +77,8 @@ function metricTemplate(
         failureLimit: policy.analysis.failureLimit,
         inconclusiveLimit: inconclusiveLimit(policy),
         // An empty result (too few requests) is neither: the sample is inconclusive.
-        successCondition: `len(result) > 0 && result[0] <= ${c.threshold}`,
-        failureCondition: `len(result) > 0 && result[0] > ${c.threshold}`,
+        successCondition: `len(result) > 0 && result[0] <= ${c.threshold(policy.analysis.thresholds)}`,
+        failureCondition: `len(result) > 0 && result[0] > ${c.threshold(policy.analysis.thresholds)}`,
         provider: {
           prometheus: { address: prometheusUrl, query: c.query(ARGS.canary, ARGS.stable, policy) },
         },

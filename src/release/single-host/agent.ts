@@ -2,9 +2,9 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from '../../platform/observability/logger.js';
-import type { ReleaseEnv } from './controller.js';
 import { abort, expireHold } from './operations.js';
-import { processAlive, type ReleaseState, readState, SLOTS } from './state.js';
+import type { ReleaseEnv } from './release-env.js';
+import { processAlive, type ReleaseState, readState, SLOTS } from './state-file.js';
 
 /**
  * The release agent: a small supervised process that serves the release metrics Prometheus alerts

@@ -1,24 +1,19 @@
-import {
-  commit,
-  ensureInfrastructure,
-  enterRotation,
-  type ReleaseEnv,
-  retireSlot,
-  startSlot,
-} from './controller.js';
-import { readReleasePackage, releaseCli, releaseEnvProblems, runHook } from './release-cli.js';
-import {
-  findRecord,
-  newRecord,
-  type Outcome,
-  otherSlot,
-  processAlive,
-  type ReleaseRecord,
-  type ReleaseSpec,
-  readState,
-  type SlotName,
-} from './state.js';
+import { readReleasePackage, releaseCli, releaseEnvProblems, runHook } from './release-dir.js';
+import { commit, type ReleaseEnv } from './release-env.js';
+import { ensureInfrastructure, enterRotation, retireSlot, startSlot } from './slots.js';
+import { type ReleaseRecord, type ReleaseSpec, readState } from './state-file.js';
 import { runBlueGreen, runCanary, type TrafficResult } from './traffic.js';
+import {
+  begin,
+  type Claim,
+  enterPhase,
+  finish,
+  firstLive,
+  promote,
+  recordTiming,
+  releaseHold,
+  slotInRotation,
+} from './transitions.js';
 import { notify } from './webhook.js';
 
 /**
@@ -36,223 +31,223 @@ export interface DeployInput {
 
 class DeployFailure extends Error {}
 
+type Result = TrafficResult | { outcome: 'failed'; reason: string };
+
+/** One deploy in progress: its claim, its release, and how it reports and notices an abort. */
+interface Run {
+  env: ReleaseEnv;
+  claim: Claim;
+  release: ReleaseSpec;
+  replicas: number;
+  /** Set by SIGINT/SIGTERM: from the claim on, a signal is an abort, not an exit. */
+  interrupted: string | null;
+  /** The slot's processes were started (and so must be stopped if the deploy does not promote). */
+  slotStarted: boolean;
+}
+
 export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<ReleaseRecord> {
   const started = Date.now();
   const { version } = await readReleasePackage(input.dir);
-  const release: ReleaseSpec = { version, dir: input.dir, env: input.env };
   const replicas = (await readState(env.stateDir))?.replicas ?? env.config.release.replicas;
   const problems = releaseEnvProblems(input.env, replicas);
   if (problems.length)
     throw new Error(`the release environment cannot work:\n  - ${problems.join('\n  - ')}`);
   await ensureInfrastructure(env, input);
 
-  const claim = await commit(env, (s) => {
-    if (s.current) {
-      throw new Error(
-        processAlive(s.current.pid)
-          ? `a deploy of ${s.current.version} is in progress (pid ${s.current.pid}); wait, or run \`voyage release abort\``
-          : `a deploy of ${s.current.version} stopped mid-way (pid ${s.current.pid} is gone); run \`voyage release abort\` to restore the live slot`,
-      );
-    }
-    const live = s.live && s.slots[s.live].status === 'live' ? s.live : null;
-    const slot: SlotName = live
-      ? otherSlot(live)
-      : s.slots.blue.status === 'stopped' || s.slots.blue.status === 'empty'
-        ? 'blue'
-        : 'green';
-    const strategy = live ? (input.strategy ?? env.policy.strategy) : 'initial';
-    const record = newRecord({
-      kind: 'deploy',
-      version,
-      previousVersion: live ? (s.slots[live].release?.version ?? null) : null,
-      slot,
-      strategy,
-    });
-    s.history.push(record);
-    s.current = {
-      id: record.id,
-      pid: process.pid,
-      slot,
-      version,
-      strategy,
-      phase: 'starting',
-      step: null,
-      weight: 0,
-      request: null,
-      lastSample: null,
-    };
-    return {
-      id: record.id,
-      slot,
-      live,
-      strategy,
-      previous: live ? s.slots[live] : null,
-      slotBusy: s.slots[slot].status !== 'stopped' && s.slots[slot].status !== 'empty',
-    };
-  });
-  const { id, slot, live, strategy } = claim;
-  const { searchPath } = env.config.release;
-  // From here on a signal is an abort: traffic goes back to the live slot before the process ends.
-  let interrupted: string | null = null;
+  const claim = await commit(env, (s) =>
+    begin(s, { version, strategy: input.strategy ?? env.policy.strategy, pid: process.pid }),
+  );
+  const run: Run = {
+    env,
+    claim,
+    release: { version, dir: input.dir, env: input.env },
+    replicas,
+    interrupted: null,
+    slotStarted: false,
+  };
   const onSignal = (signal: string) => {
-    interrupted = `interrupted by ${signal}`;
+    run.interrupted = `interrupted by ${signal}`;
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  const phase = async (name: string, message: string) => {
-    env.progress(message);
-    await commit(env, (s) => {
-      if (s.current) s.current.phase = name;
-      findRecord(s, id).events.push({ at: new Date().toISOString(), message });
-    });
-  };
-  const timing = (key: keyof ReleaseRecord['timings'], value: number) =>
-    commit(env, (s) => {
-      (findRecord(s, id).timings as Record<string, number>)[key] = value;
-    });
-  const stopCheck = async () =>
-    interrupted ??
-    ((await readState(env.stateDir))?.current?.request === 'abort' ? 'aborted by an operator' : null);
 
-  let result: TrafficResult | { outcome: 'failed'; reason: string };
-  let slotStarted = false;
+  let result: Result;
   try {
-    if (claim.slotBusy) {
-      await phase('ending hold', `Slot ${slot} still runs the previous release: draining and stopping it`);
-      await commit(env, (s) => {
-        if (s.hold?.slot === slot) s.hold = null;
-      });
-      await retireSlot(env, slot, env.policy.drain.timeout);
-    }
-    for (const [i, command] of env.policy.hooks.preDeploy.entries()) {
-      await phase('hooks', `Pre-deploy hook ${i + 1}/${env.policy.hooks.preDeploy.length}: ${command}`);
-      const r = await runHook(env.paths, command, release, searchPath);
-      if (r.code !== 0)
-        throw new DeployFailure(
-          `pre-deploy hook "${command}" failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`,
-        );
-    }
-    await phase('migrate', `Migrating the database with ${version} (voyage migrate up)`);
-    const migrated = await releaseCli(input.dir, ['migrate', 'up', '--json'], input.env, searchPath);
-    if (migrated.code !== 0)
-      throw new DeployFailure(`voyage migrate up failed: ${migrated.stderr.trim().slice(-500)}`);
-    await timing('migrateMs', migrated.ms);
-
-    await phase(
-      'starting',
-      `Starting ${version} in slot ${slot} (${replicas} replicas) and waiting for /health/ready`,
-    );
-    slotStarted = true;
-    const { ports, readyMs } = await startSlot(env, slot, release, stopCheck);
-    await timing('readyMs', readyMs);
-
-    if (strategy !== 'blueGreen' || env.policy.blueGreen.previewSmoke) {
-      await phase('smoke', `Smoke testing slot ${slot} directly (voyage smoke http://127.0.0.1:${ports[0]})`);
-      const smoke = await releaseCli(
-        input.dir,
-        ['smoke', `http://127.0.0.1:${ports[0]}`, '--json'],
-        input.env,
-        searchPath,
-        120_000,
-      );
-      await timing('smokeMs', smoke.ms);
-      if (smoke.code !== 0) {
-        let detail = smoke.stderr.trim();
-        try {
-          const report = JSON.parse(smoke.stdout);
-          detail = `step "${report.failedStep}": ${report.steps.at(-1)?.detail}`;
-        } catch {}
-        throw new DeployFailure(`smoke test failed at ${detail}`);
-      }
-    }
-    await enterRotation(env, slot, ports, replicas);
-    await commit(env, (s) => {
-      s.slots[slot].status = live ? 'canary' : 'live';
-    });
-
-    if (!live) {
-      await env.haproxy.setWeights({ [slot]: 100 }, replicas);
-      await commit(env, (s) => {
-        s.slots[slot].weight = 100;
-        s.live = slot;
-      });
-      result = { outcome: 'promoted' };
-      env.progress(`${version} is live in slot ${slot}`);
-    } else {
-      const targets = [
-        { slot, version, ports },
-        { slot: live, version: claim.previous!.release!.version, ports: claim.previous!.ports },
-      ];
-      const run = {
-        env,
-        recordId: id,
-        slot,
-        stable: live,
-        replicas,
-        targets,
-        interrupted: () => interrupted,
-      };
-      result = strategy === 'blueGreen' ? await runBlueGreen(run) : await runCanary(run);
-    }
+    await stopHeldSlot(run);
+    await runHooks(run);
+    await migrate(run);
+    const ports = await start(run);
+    await smoke(run, ports);
+    await enterRotation(env, claim.slot, ports, replicas);
+    await commit(env, (s) => slotInRotation(s, claim.slot, claim.live));
+    result = claim.live ? await shiftTraffic(run, ports) : await goLive(run);
   } catch (err) {
-    const reason = (err as Error).message;
-    result =
-      reason === interrupted || reason === 'aborted by an operator'
-        ? { outcome: 'aborted', reason, trigger: 'abort' }
-        : { outcome: 'failed', reason };
-    env.progress(`Deploy ${result.outcome}: ${reason}`);
-    if (live) await env.haproxy.setWeights({ [live]: 100, [slot]: 0 }, replicas).catch(() => undefined);
+    result = await failed(run, err as Error);
   }
+  await settle(run, result);
+  const record = await commit(env, (s) => finish(s, claim.id, claim.slot, result, started));
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  await notifyOutcome(run, record);
+  return record;
+}
 
-  const outcome: Outcome = result.outcome;
-  if (outcome === 'promoted') {
-    if (live) {
-      const hold =
-        strategy === 'blueGreen' ? env.policy.blueGreen.holdOldSlot : env.policy.canary.holdOldSlot;
-      await commit(env, (s) => {
-        s.slots[slot].status = 'live';
-        s.slots[live].status = 'standby';
-        s.live = slot;
-        s.hold = { slot: live, until: new Date(Date.now() + hold).toISOString() };
-        findRecord(s, id).events.push({
-          at: new Date().toISOString(),
-          message: `slot ${live} held for rollback for ${hold / 1000} s`,
-        });
-      });
-      env.progress(
-        `Previous release kept in slot ${live} for ${hold / 1000} s: \`voyage release rollback\` switches back at once`,
+async function phase(run: Run, name: string, message: string) {
+  run.env.progress(message);
+  await commit(run.env, (s) => enterPhase(s, run.claim.id, name, message));
+}
+
+const timing = (run: Run, key: keyof ReleaseRecord['timings'], value: number) =>
+  commit(run.env, (s) => recordTiming(s, run.claim.id, key, value));
+
+/** A signal, or an operator's `voyage release abort`, as the reason to stop; null to go on. */
+async function stopRequested(run: Run): Promise<string | null> {
+  if (run.interrupted) return run.interrupted;
+  return (await readState(run.env.stateDir))?.current?.request === 'abort' ? 'aborted by an operator' : null;
+}
+
+/** The target slot still runs the release before the live one (its hold period): stop it first. */
+async function stopHeldSlot(run: Run) {
+  const { env, claim } = run;
+  if (!claim.slotBusy) return;
+  await phase(
+    run,
+    'ending hold',
+    `Slot ${claim.slot} still runs the previous release: draining and stopping it`,
+  );
+  await commit(env, (s) => releaseHold(s, claim.slot));
+  await retireSlot(env, claim.slot, env.policy.drain.timeout);
+}
+
+async function runHooks(run: Run) {
+  const hooks = run.env.policy.hooks.preDeploy;
+  for (const [i, command] of hooks.entries()) {
+    await phase(run, 'hooks', `Pre-deploy hook ${i + 1}/${hooks.length}: ${command}`);
+    const r = await runHook(run.env.paths, command, run.release, run.env.config.release.searchPath);
+    if (r.code !== 0)
+      throw new DeployFailure(
+        `pre-deploy hook "${command}" failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-500)}`,
       );
-    }
-  } else if (slotStarted) {
-    env.progress(`Draining and stopping slot ${slot}`);
-    await retireSlot(env, slot, env.policy.drain.timeout).catch((err) =>
-      env.progress(`stopping slot ${slot} failed: ${(err as Error).message}`),
+  }
+}
+
+async function migrate(run: Run) {
+  const { release } = run;
+  await phase(run, 'migrate', `Migrating the database with ${release.version} (voyage migrate up)`);
+  const migrated = await releaseCli(
+    release.dir,
+    ['migrate', 'up', '--json'],
+    release.env,
+    run.env.config.release.searchPath,
+  );
+  if (migrated.code !== 0)
+    throw new DeployFailure(`voyage migrate up failed: ${migrated.stderr.trim().slice(-500)}`);
+  await timing(run, 'migrateMs', migrated.ms);
+}
+
+async function start(run: Run): Promise<number[]> {
+  const { slot } = run.claim;
+  await phase(
+    run,
+    'starting',
+    `Starting ${run.release.version} in slot ${slot} (${run.replicas} replicas) and waiting for /health/ready`,
+  );
+  run.slotStarted = true;
+  const { ports, readyMs } = await startSlot(run.env, slot, run.release, () => stopRequested(run));
+  await timing(run, 'readyMs', readyMs);
+  return ports;
+}
+
+/** The release's own `voyage smoke` against one replica directly, before any edge traffic. */
+async function smoke(run: Run, ports: number[]) {
+  const { env, claim, release } = run;
+  if (claim.strategy === 'blueGreen' && !env.policy.blueGreen.previewSmoke) return;
+  const url = `http://127.0.0.1:${ports[0]}`;
+  await phase(run, 'smoke', `Smoke testing slot ${claim.slot} directly (voyage smoke ${url})`);
+  const r = await releaseCli(
+    release.dir,
+    ['smoke', url, '--json'],
+    release.env,
+    env.config.release.searchPath,
+    120_000,
+  );
+  await timing(run, 'smokeMs', r.ms);
+  if (r.code === 0) return;
+  let detail = r.stderr.trim();
+  try {
+    const report = JSON.parse(r.stdout);
+    detail = `step "${report.failedStep}": ${report.steps.at(-1)?.detail}`;
+  } catch {}
+  throw new DeployFailure(`smoke test failed at ${detail}`);
+}
+
+/** The first deploy: nothing to compare with, so the slot takes all traffic at once. */
+async function goLive(run: Run): Promise<Result> {
+  const { env, claim } = run;
+  await env.haproxy.setWeights({ [claim.slot]: 100 }, run.replicas);
+  await commit(env, (s) => firstLive(s, claim.slot));
+  env.progress(`${run.release.version} is live in slot ${claim.slot}`);
+  return { outcome: 'promoted' };
+}
+
+async function shiftTraffic(run: Run, ports: number[]): Promise<Result> {
+  const { env, claim } = run;
+  const live = claim.live!;
+  const traffic = {
+    env,
+    recordId: claim.id,
+    slot: claim.slot,
+    stable: live,
+    replicas: run.replicas,
+    targets: [
+      { slot: claim.slot, version: run.release.version, ports },
+      { slot: live, version: claim.previous!.release!.version, ports: claim.previous!.ports },
+    ],
+    interrupted: () => run.interrupted,
+  };
+  return claim.strategy === 'blueGreen' ? runBlueGreen(traffic) : runCanary(traffic);
+}
+
+/** Whatever went wrong before or during the traffic shift: all traffic back on the live slot. */
+async function failed(run: Run, err: Error): Promise<Result> {
+  const { env, claim } = run;
+  const reason = err.message;
+  const result: Result =
+    reason === run.interrupted || reason === 'aborted by an operator'
+      ? { outcome: 'aborted', reason, trigger: 'abort' }
+      : { outcome: 'failed', reason };
+  env.progress(`Deploy ${result.outcome}: ${reason}`);
+  if (claim.live)
+    await env.haproxy.setWeights({ [claim.live]: 100, [claim.slot]: 0 }, run.replicas).catch(() => undefined);
+  return result;
+}
+
+/** Promoted: hold the old slot for instant rollback. Otherwise: drain and stop the new slot. */
+async function settle(run: Run, result: Result) {
+  const { env, claim } = run;
+  if (result.outcome === 'promoted') {
+    if (!claim.live) return;
+    const hold =
+      claim.strategy === 'blueGreen' ? env.policy.blueGreen.holdOldSlot : env.policy.canary.holdOldSlot;
+    await commit(env, (s) => promote(s, claim.id, claim.slot, claim.live!, hold));
+    env.progress(
+      `Previous release kept in slot ${claim.live} for ${hold / 1000} s: \`voyage release rollback\` switches back at once`,
+    );
+  } else if (run.slotStarted) {
+    env.progress(`Draining and stopping slot ${claim.slot}`);
+    await retireSlot(env, claim.slot, env.policy.drain.timeout).catch((err) =>
+      env.progress(`stopping slot ${claim.slot} failed: ${(err as Error).message}`),
     );
   }
+}
 
-  const record = await commit(env, (s) => {
-    const r = findRecord(s, id);
-    r.outcome = outcome;
-    r.reason = 'reason' in result ? result.reason : null;
-    r.finishedAt = new Date().toISOString();
-    r.timings.totalMs = Date.now() - started;
-    s.current = null;
-    s.deploysTotal[outcome as Exclude<Outcome, 'in-progress'>]++;
-    // A rollback is taking traffic back; an abort before any traffic moved is not one.
-    if ('trigger' in result && r.timings.firstCanaryAt) s.rollbacksTotal[result.trigger]++;
-    if (outcome !== 'promoted' && s.slots[slot].status !== 'stopped') s.slots[slot].status = 'stopped';
-    return r;
-  });
-  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-
-  const problem = await notify(env.webhookUrl, {
-    event: outcome as 'promoted',
-    version,
+async function notifyOutcome(run: Run, record: ReleaseRecord) {
+  const problem = await notify(run.env.webhookUrl, {
+    event: record.outcome as 'promoted',
+    version: record.version,
     previousVersion: record.previousVersion,
-    slot,
+    slot: record.slot,
     reason: record.reason,
-    releaseId: id,
-    host: env.host,
+    releaseId: record.id,
+    host: run.env.host,
   });
-  if (problem) env.progress(problem);
-  return record;
+  if (problem) run.env.progress(problem);
 }

@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../../version.js';
-import { type ReleaseState, SLOTS, type SlotName, type StatePaths } from './state.js';
+import { type ReleaseState, SLOTS, type SlotName, type StatePaths } from './state-file.js';
 
 /**
  * HAProxy as the edge: one backend with `replicas` servers per slot (blue-1, green-1, …). The

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { commit, enterRotation, type ReleaseEnv, retireSlot, startSlot } from './controller.js';
+import { commit, type ReleaseEnv } from './release-env.js';
+import { enterRotation, retireSlot, startSlot } from './slots.js';
 import {
   newRecord,
   otherSlot,
@@ -8,7 +9,17 @@ import {
   readState,
   requireState,
   type SlotName,
-} from './state.js';
+} from './state-file.js';
+import {
+  abandon,
+  allDown,
+  beginRollback,
+  expireHold as expireHoldIn,
+  finishRollback,
+  requestAbort,
+  requestPromote as requestPromoteIn,
+  switchBack,
+} from './transitions.js';
 import { notify } from './webhook.js';
 
 /**
@@ -17,11 +28,7 @@ import { notify } from './webhook.js';
  */
 
 export async function requestPromote(env: ReleaseEnv): Promise<string> {
-  return commit(env, (s) => {
-    if (!s.current || !processAlive(s.current.pid)) throw new Error('no deploy is in progress');
-    s.current.request = 'promote';
-    return s.current.version;
-  });
+  return commit(env, requestPromoteIn);
 }
 
 /**
@@ -33,11 +40,7 @@ export async function abort(
   opts: { waitMs?: number; by?: string } = {},
 ): Promise<{ version: string; recovered: boolean }> {
   const { waitMs = 120_000, by = 'an operator' } = opts;
-  const current = await commit(env, (s) => {
-    if (!s.current) throw new Error('no deploy is in progress');
-    if (processAlive(s.current.pid)) s.current.request = 'abort';
-    return { ...s.current };
-  });
+  const current = await commit(env, requestAbort);
   if (processAlive(current.pid)) {
     env.progress(`Asked the deploy of ${current.version} (pid ${current.pid}) to abort; waiting for it`);
     const deadline = Date.now() + waitMs;
@@ -53,17 +56,7 @@ export async function abort(
     await env.haproxy.setWeights({ [state.live]: 100, [current.slot]: 0 }, state.replicas);
   }
   if (state.live !== current.slot) await retireSlot(env, current.slot, env.policy.drain.timeout);
-  await commit(env, (s) => {
-    const r = s.history.find((h) => h.id === current.id);
-    if (r) {
-      r.outcome = 'aborted';
-      r.reason = `the deploy process died; aborted by ${by}`;
-      r.finishedAt = new Date().toISOString();
-    }
-    s.deploysTotal.aborted++;
-    if (r?.timings.firstCanaryAt) s.rollbacksTotal.abort++;
-    s.current = null;
-  });
+  await commit(env, (s) => abandon(s, current.id, by));
   return { version: current.version, recovered: true };
 }
 
@@ -89,9 +82,7 @@ export async function rollback(env: ReleaseEnv): Promise<ReleaseRecord> {
     slot: to,
     strategy: 'manual',
   });
-  await commit(env, (s) => {
-    s.history.push(record);
-  });
+  await commit(env, (s) => beginRollback(s, record));
 
   const servers = (await env.haproxy.stats()).filter((x) => x.slot === to);
   const held = target.status === 'standby' && servers.length > 0 && servers.every((x) => x.status === 'UP');
@@ -103,30 +94,10 @@ export async function rollback(env: ReleaseEnv): Promise<ReleaseRecord> {
   await env.haproxy.setWeights({ [to]: 100, [from]: 0 }, state.replicas);
   const switchMs = Date.now() - t0;
   env.progress(`Traffic is on ${target.release.version} (slot ${to}) after ${switchMs} ms`);
-  await commit(env, (s) => {
-    s.slots[to].status = 'live';
-    s.slots[to].weight = 100;
-    s.slots[from].status = 'standby';
-    s.slots[from].weight = 0;
-    s.live = to;
-    s.hold = null;
-    s.rollbacksTotal.manual++;
-    const r = s.history.find((h) => h.id === record.id)!;
-    r.timings.switchMs = switchMs;
-    r.events.push({
-      at: new Date().toISOString(),
-      message: held ? 'switched to the held slot' : 'restarted the previous release',
-    });
-  });
+  await commit(env, (s) => switchBack(s, record.id, to, from, switchMs, held));
   env.progress(`Draining and stopping slot ${from}`);
   await retireSlot(env, from, env.policy.drain.timeout);
-  const done = await commit(env, (s) => {
-    const r = s.history.find((h) => h.id === record.id)!;
-    r.outcome = 'rolled-back';
-    r.finishedAt = new Date().toISOString();
-    r.timings.totalMs = Date.now() - t0;
-    return r;
-  });
+  const done = await commit(env, (s) => finishRollback(s, record.id, t0));
   const problem = await notify(env.webhookUrl, {
     event: 'rolled-back',
     version: done.previousVersion ?? '?',
@@ -144,15 +115,7 @@ export async function rollback(env: ReleaseEnv): Promise<ReleaseRecord> {
 export async function expireHold(env: ReleaseEnv, now = Date.now()): Promise<SlotName | null> {
   const state = await readState(env.stateDir);
   if (!state?.hold || Date.parse(state.hold.until) > now || state.current) return null;
-  const slot = await commit(env, (s) => {
-    if (!s.hold || Date.parse(s.hold.until) > now || s.current) return null;
-    const held = s.hold.slot;
-    s.hold = null;
-    s.history
-      .at(-1)
-      ?.events.push({ at: new Date().toISOString(), message: `hold over: slot ${held} drained and stopped` });
-    return held;
-  });
+  const slot = await commit(env, (s) => expireHoldIn(s, now));
   if (slot) await retireSlot(env, slot, env.policy.drain.timeout);
   return slot;
 }
@@ -160,13 +123,5 @@ export async function expireHold(env: ReleaseEnv, now = Date.now()): Promise<Slo
 /** Stops the slots, HAProxy, the agent and the supervisor; the history stays. */
 export async function down(env: ReleaseEnv) {
   await env.pm.shutdown();
-  await commit(env, (s) => {
-    for (const slot of ['blue', 'green'] as const) {
-      s.slots[slot].status = s.slots[slot].release ? 'stopped' : 'empty';
-      s.slots[slot].weight = 0;
-    }
-    s.live = null;
-    s.hold = null;
-    s.current = null;
-  });
+  await commit(env, allDown);
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReleaseState, SlotName, SlotState, StatePaths } from './state.js';
+import type { ReleaseState, SlotName, SlotState, StatePaths } from './state-file.js';
 
 /**
  * What the controller needs from a process supervisor: keep the edge (HAProxy, the release agent)

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IN_ROTATION } from './haproxy.js';
-import { type ReleaseState, SLOTS } from './state.js';
+import { type ReleaseState, SLOTS } from './state-file.js';
 
 /**
  * Prometheus file-based service discovery (file_sd_configs): the running slots' replicas labelled

@@ -10,8 +10,8 @@ import { loadReleasePolicy, parseReleasePolicy } from '../policy.js';
 import { renderHaproxyConfig } from './haproxy.js';
 import { renderEnvFile } from './process-manager.js';
 import { prometheusTargets } from './prometheus-targets.js';
-import { parseEnvText, releaseEnvProblems } from './release-cli.js';
-import { newState, statePaths } from './state.js';
+import { parseEnvText, releaseEnvProblems } from './release-dir.js';
+import { newState, statePaths } from './state-file.js';
 import { findExecutable } from './supervisor.js';
 import { DEFAULT_UNIT_OPTIONS, renderSystemdUnits } from './systemd-units.js';
 

@@ -1,8 +1,8 @@
-import { cumulativeFromText, statsOf } from '../analysis/analysis.js';
-import type { ReleaseEnv } from './controller.js';
+import { cumulativeFromText, statsOf } from '../analysis/window.js';
 import type { ServerStat } from './haproxy.js';
 import type { ProgramStatus } from './process-manager.js';
-import { processAlive, type ReleaseRecord, requireState, SLOTS, type SlotStats } from './state.js';
+import type { ReleaseEnv } from './release-env.js';
+import { processAlive, type ReleaseRecord, requireState, SLOTS, type SlotStats } from './state-file.js';
 
 /**
  * `voyage release status`: the state file joined with what is true right now — HAProxy's servers

@@ -13,7 +13,7 @@ import {
   replicaEnvFile,
   writeReplicaEnvFiles,
 } from './process-manager.js';
-import type { ReleaseState, SlotName, SlotState, StatePaths } from './state.js';
+import type { ReleaseState, SlotName, SlotState, StatePaths } from './state-file.js';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { writeHaproxyConfig } from './haproxy.js';
 import { type ProcessManager, type ProgramStatus, writeReplicaEnvFiles } from './process-manager.js';
 
-import type { ReleaseState, SlotName, SlotState, StatePaths } from './state.js';
+import type { ReleaseState, SlotName, SlotState, StatePaths } from './state-file.js';
 
 const run = promisify(execFile);
 

@@ -1,13 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { judge } from '../analysis/checks.js';
 import {
   createPrometheusSource,
   createScrapeSource,
-  judge,
   type MetricsSource,
   type SlotTarget,
-} from '../analysis/analysis.js';
-import { commit, type ReleaseEnv } from './controller.js';
-import { type AnalysisSample, findRecord, readState, type SlotName, type SlotStats } from './state.js';
+} from '../analysis/sources.js';
+import { commit, type ReleaseEnv } from './release-env.js';
+import { type AnalysisSample, readState, type SlotName, type SlotStats } from './state-file.js';
+import {
+  clearRequest as clearRequestIn,
+  enterPreview,
+  finishStep,
+  markFirstTraffic as markFirstTrafficIn,
+  markPromoted as markPromotedIn,
+  markRolledBack,
+  recordSample,
+  setPhase,
+  setWeights,
+  startStep,
+} from './transitions.js';
 
 /**
  * Shifting traffic to a started slot: canary steps or a blue-green switch, each analysed every
@@ -43,11 +55,7 @@ async function split(run: TrafficRun, weight: number): Promise<number> {
   const { env, slot, stable } = run;
   await env.haproxy.setWeights({ [slot]: weight, [stable]: 100 - weight }, run.replicas);
   const at = Date.now();
-  await commit(env, (s) => {
-    s.slots[slot].weight = weight;
-    s.slots[stable].weight = 100 - weight;
-    if (s.current) s.current.weight = weight;
-  });
+  await commit(env, (s) => setWeights(s, slot, stable, weight));
   return at;
 }
 
@@ -57,9 +65,7 @@ async function pendingRequest(run: TrafficRun): Promise<'promote' | 'abort' | nu
 }
 
 async function clearRequest(run: TrafficRun) {
-  await commit(run.env, (s) => {
-    if (s.current) s.current.request = null;
-  });
+  await commit(run.env, clearRequestIn);
 }
 
 async function sample(run: TrafficRun, source: MetricsSource, weight: number, withStable: boolean) {
@@ -89,10 +95,7 @@ async function sample(run: TrafficRun, source: MetricsSource, weight: number, wi
       reasons: [`metrics unavailable: ${(err as Error).message}`],
     };
   }
-  await commit(env, (s) => {
-    findRecord(s, run.recordId).samples.push(sampleOut);
-    if (s.current) s.current.lastSample = sampleOut;
-  });
+  await commit(env, (s) => recordSample(s, run.recordId, sampleOut));
   env.progress(
     `  analysis ${sampleOut.verdict}: new ${describe(sampleOut.canary)}${sampleOut.stable ? ` | stable ${describe(sampleOut.stable)}` : ''}${sampleOut.reasons.length ? ` — ${sampleOut.reasons.join('; ')}` : ''}`,
   );
@@ -105,31 +108,18 @@ async function rollBack(
   reason: string,
 ): Promise<TrafficResult> {
   const at = await split(run, 0);
-  await commit(run.env, (s) => {
-    const r = findRecord(s, run.recordId);
-    r.timings.rolledBackAt = new Date(at).toISOString();
-    if (r.timings.firstCanaryAt) r.timings.rollbackAfterMs = at - Date.parse(r.timings.firstCanaryAt);
-  });
+  await commit(run.env, (s) => markRolledBack(s, run.recordId, at));
   run.env.progress(
     `${outcome === 'aborted' ? 'Aborted' : 'Rolled back'}: all traffic is on the stable slot again (${reason})`,
   );
   return { outcome, reason, trigger: outcome === 'aborted' ? 'abort' : 'analysis' };
 }
 
-async function markFirstTraffic(run: TrafficRun, at: number) {
-  await commit(run.env, (s) => {
-    const r = findRecord(s, run.recordId);
-    r.timings.firstCanaryAt ??= new Date(at).toISOString();
-  });
-}
+const markFirstTraffic = (run: TrafficRun, at: number) =>
+  commit(run.env, (s) => markFirstTrafficIn(s, run.recordId, at));
 
-async function markPromoted(run: TrafficRun, at: number) {
-  await commit(run.env, (s) => {
-    const r = findRecord(s, run.recordId);
-    r.timings.promotedAt = new Date(at).toISOString();
-    if (r.timings.firstCanaryAt) r.timings.promotionMs = at - Date.parse(r.timings.firstCanaryAt);
-  });
-}
+const markPromoted = (run: TrafficRun, at: number) =>
+  commit(run.env, (s) => markPromotedIn(s, run.recordId, at));
 
 /**
  * Analyses until `until` (or forever), returning early on failure, abort or promote. `needPass`:
@@ -189,27 +179,13 @@ export async function runCanary(run: TrafficRun): Promise<TrafficResult> {
     const at = await split(run, step.weight);
     state.weight = step.weight;
     if (i === 0) await markFirstTraffic(run, at);
-    await commit(env, (s) => {
-      findRecord(s, run.recordId).steps.push({
-        weight: step.weight,
-        startedAt: new Date(at).toISOString(),
-        finishedAt: null,
-      });
-      if (s.current) {
-        s.current.step = i;
-        s.current.phase = 'canary';
-      }
-    });
+    await commit(env, (s) => startStep(s, run.recordId, i, step.weight, at));
     env.progress(
       `Step ${i + 1}/${steps.length}: ${step.weight} % of traffic to the new version${step.pause === undefined ? ' until `voyage release promote`' : ` for ${step.pause / 1000} s`}`,
     );
     const until = step.pause === undefined ? Number.POSITIVE_INFINITY : at + step.pause;
     const result = await analyse(run, source, state, until, true);
-    await commit(env, (s) => {
-      const r = findRecord(s, run.recordId);
-      const last = r.steps.at(-1);
-      if (last) last.finishedAt = new Date().toISOString();
-    });
+    await commit(env, (s) => finishStep(s, run.recordId));
     if (result === 'promote') break;
     if (result !== 'done') return rollBack(run, result.outcome, result.reason);
   }
@@ -223,10 +199,7 @@ export async function runCanary(run: TrafficRun): Promise<TrafficResult> {
 export async function runBlueGreen(run: TrafficRun): Promise<TrafficResult> {
   const { env } = run;
   const { autoPromote, postPromotionAnalysis } = env.policy.blueGreen;
-  await commit(env, (s) => {
-    s.slots[run.slot].status = 'preview';
-    if (s.current) s.current.phase = 'preview';
-  });
+  await commit(env, (s) => enterPreview(s, run.slot));
   if (!autoPromote) {
     env.progress('Preview is up (weight 0): waiting for `voyage release promote` or `voyage release abort`');
     for (;;) {
@@ -247,12 +220,8 @@ export async function runBlueGreen(run: TrafficRun): Promise<TrafficResult> {
   const at = await split(run, 100);
   await markFirstTraffic(run, at);
   await commit(env, (s) => {
-    findRecord(s, run.recordId).steps.push({
-      weight: 100,
-      startedAt: new Date(at).toISOString(),
-      finishedAt: null,
-    });
-    if (s.current) s.current.phase = 'post-promotion analysis';
+    startStep(s, run.recordId, null, 100, at);
+    setPhase(s, 'post-promotion analysis');
   });
   env.progress(`Switched: all traffic on the new version; analysing for ${postPromotionAnalysis / 1000} s`);
   const state = { failures: 0, weight: 100, withStable: false };

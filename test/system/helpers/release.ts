@@ -2,7 +2,7 @@ import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import type { ReleaseRecord } from '../../../src/release/single-host/state.js';
+import type { ReleaseRecord } from '../../../src/release/single-host/state-file.js';
 import type { ReleaseStatus } from '../../../src/release/single-host/status.js';
 import { createServerDatabase, freePort, ROOT, SECRETS, tempDir, voyage } from './processes.js';
 

@@ -2,16 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReleasePolicy } from '../policy.js';
-import {
-  createScrapeSource,
-  cumulativeFromText,
-  delta,
-  judge,
-  promQueries,
-  quantile,
-  statsOf,
-} from './analysis.js';
+import { CHECKS, judge } from './checks.js';
 import { parsePromText } from './prom-text.js';
+import { createScrapeSource, promQueries } from './sources.js';
+import { cumulativeFromText, delta, quantile, statsOf } from './window.js';
 
 const analysis = parseReleasePolicy('strategy: canary\nanalysis: { minRequests: 20 }').analysis;
 
@@ -178,5 +172,28 @@ describe('scraping source', () => {
     await new Promise((r) => setTimeout(r, 200));
     c.ok += 20;
     expect((await source.sample(slots)).blue).toMatchObject({ requests: 20, errors: 0 });
+  });
+});
+
+describe('one list of checks', () => {
+  it('gives each check a name, a Prometheus meaning, a threshold, a window value and a PromQL query', () => {
+    const policy = parseReleasePolicy('strategy: canary');
+    const sel = { namespace: 'ns', role: 'api', podTemplateHash: 'h' };
+    const c = { requests: 100, errors: 10, errorRate: 0.1, p95Seconds: 0.4 };
+    const s = { requests: 100, errors: 2, errorRate: 0.02, p95Seconds: 0.1 };
+    expect(
+      CHECKS.map((k) => [
+        k.name,
+        k.threshold(policy.analysis.thresholds),
+        k.value(c, s),
+        k.meaning.length > 0,
+      ]),
+    ).toEqual([
+      ['error-rate', 0.05, 0.1, true],
+      ['p95-latency', 0.5, 0.4, true],
+      ['error-rate-vs-stable', 0.02, 0.1 - 0.02, true],
+      ['p95-latency-vs-stable', 0.25, 0.4 - 0.1, true],
+    ]);
+    for (const k of CHECKS) expect(k.query(sel, sel, policy)).toContain('rollouts_pod_template_hash="h"');
   });
 });

@@ -1,84 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../../config/index.js';
 import { freePort } from '../../platform/net.js';
-import { DEFAULT_POLICY_FILE, loadReleasePolicy, type ReleasePolicy } from '../policy.js';
-import { createHaproxyAdmin, type HaproxyAdmin, writeHaproxyConfig } from './haproxy.js';
-import type { ProcessManager } from './process-manager.js';
-import { writePrometheusTargets } from './prometheus-targets.js';
-import {
-  initState,
-  newState,
-  type ReleaseState,
-  readState,
-  requireState,
-  type SlotName,
-  type StatePaths,
-  statePaths,
-  updateState,
-} from './state.js';
-import { createSupervisor } from './supervisor.js';
-import { createSystemd } from './systemd.js';
+import { commit, type ReleaseEnv } from './release-env.js';
+import { initState, newState, type ReleaseSpec, requireState, type SlotName } from './state-file.js';
+import { slotStarting, slotStopped } from './transitions.js';
 
 /**
- * Everything a release command works with: the state directory, the policy, the process manager,
- * HAProxy's admin socket, and where to report.
+ * A slot's life on the host: the edge it needs (supervisor, HAProxy, the agent), starting its
+ * replicas until ready, entering HAProxy's rotation, and retiring without dropping a request.
  */
-export interface ReleaseEnv {
-  stateDir: string;
-  paths: StatePaths;
-  policy: ReleasePolicy;
-  policyFile: string;
-  pm: ProcessManager;
-  haproxy: HaproxyAdmin;
-  progress: (message: string) => void;
-  webhookUrl: string | undefined;
-  prometheusUrl: string | undefined;
-  host: string;
-  config: Config;
-}
-
-export interface OpenOptions {
-  config: Config;
-  stateDir?: string | undefined;
-  policyFile?: string | undefined;
-  progress?: (message: string) => void;
-}
-
-export async function openRelease(opts: OpenOptions): Promise<ReleaseEnv> {
-  const stateDir = path.resolve(opts.stateDir ?? opts.config.release.stateDir);
-  const paths = statePaths(stateDir);
-  const policyFile = opts.policyFile ?? opts.config.release.policyFile ?? DEFAULT_POLICY_FILE;
-  const policy = await loadReleasePolicy(policyFile);
-  const existing = await readState(stateDir);
-  const kind = existing?.processManager ?? opts.config.release.processManager;
-  // A replica may take its drain delay plus its shutdown timeout to stop; allow for both.
-  const pm =
-    kind === 'systemd'
-      ? createSystemd(paths)
-      : createSupervisor({
-          paths,
-          searchPath: opts.config.release.searchPath,
-          stopWaitSeconds: Math.ceil(policy.drain.timeout / 1000) + 35,
-        });
-  return {
-    stateDir,
-    paths,
-    policy,
-    policyFile,
-    pm,
-    haproxy: createHaproxyAdmin(paths.haproxySocket),
-    progress: opts.progress ?? (() => {}),
-    webhookUrl: opts.config.release.webhookUrl,
-    prometheusUrl: opts.config.release.prometheusUrl,
-    host: os.hostname(),
-    config: opts.config,
-  };
-}
-
 /** Creates the state on first use and makes sure supervisor, HAProxy and the agent run. */
 export async function ensureInfrastructure(
   env: ReleaseEnv,
@@ -104,24 +36,6 @@ export async function ensureInfrastructure(
     await sleep(200);
   }
   return state;
-}
-
-/** Rewrites the files that mirror the state: HAProxy's config and Prometheus' targets. */
-export async function syncFiles(env: ReleaseEnv, state: ReleaseState) {
-  await writeHaproxyConfig(state, env.paths);
-  await writePrometheusTargets(state, env.paths);
-}
-
-/** updateState, then the mirrored files. */
-export async function commit<T>(env: ReleaseEnv, fn: (state: ReleaseState) => T | Promise<T>): Promise<T> {
-  let snapshot: ReleaseState | undefined;
-  const result = await updateState(env.stateDir, async (s) => {
-    const r = await fn(s);
-    snapshot = s;
-    return r;
-  });
-  if (snapshot) await syncFiles(env, snapshot);
-  return result;
 }
 
 /** Polls every replica's /health/ready until all answer 200. */
@@ -181,7 +95,7 @@ async function tail(file: string, lines: number): Promise<string> {
 export async function startSlot(
   env: ReleaseEnv,
   slot: SlotName,
-  release: NonNullable<ReleaseState['slots'][SlotName]['release']>,
+  release: ReleaseSpec,
   shouldStop?: () => Promise<string | null>,
 ): Promise<{ ports: number[]; readyMs: number }> {
   const t0 = Date.now();
@@ -191,10 +105,7 @@ export async function startSlot(
     const p = await freePort();
     if (!ports.includes(p)) ports.push(p);
   }
-  const slotState = await commit(env, (s) => {
-    s.slots[slot] = { status: 'starting', release, ports, weight: 0, startId: randomUUID() };
-    return s.slots[slot];
-  });
+  const slotState = await commit(env, (s) => slotStarting(s, slot, release, ports, randomUUID()));
   await env.pm.startSlot(slot, slotState, replicas);
   await waitReady(env, slot, ports, env.policy.readiness.timeout, shouldStop);
   return { ports, readyMs: Date.now() - t0 };
@@ -220,8 +131,5 @@ export async function retireSlot(env: ReleaseEnv, slot: SlotName, drainTimeoutMs
     await env.haproxy.setSlotState(slot, replicas, 'maint');
   }
   await env.pm.stopSlot(slot, replicas);
-  await commit(env, (s) => {
-    s.slots[slot].status = 'stopped';
-    s.slots[slot].weight = 0;
-  });
+  await commit(env, (s) => slotStopped(s, slot));
 }

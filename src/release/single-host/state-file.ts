@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import type { Verdict } from '../analysis/checks.js';
+import type { SourceKind } from '../analysis/sources.js';
+import type { SlotStats } from '../analysis/window.js';
 
 /**
  * The controller's state file: which release each slot runs, the traffic split, a deploy in
  * progress, the hold on the old slot, and the history. Every change goes through updateState(),
- * under a lock, written atomically, so the deploy, the agent and operator commands can share it.
+ * under a lock, written atomically, so the deploy, the agent and operator commands can share it;
+ * the changes themselves are the named transitions in ./transitions.ts.
  */
 export const SLOTS = ['blue', 'green'] as const;
 export type SlotName = (typeof SLOTS)[number];
@@ -33,20 +37,15 @@ export interface SlotState {
   startId: string | null;
 }
 
-export interface SlotStats {
-  requests: number;
-  errors: number;
-  errorRate: number | null;
-  p95Seconds: number | null;
-}
+export type { SlotStats };
 
 export interface AnalysisSample {
   at: string;
-  source: 'scrape' | 'prometheus';
+  source: SourceKind;
   weight: number;
   canary: SlotStats;
   stable: SlotStats | null;
-  verdict: 'pass' | 'fail' | 'inconclusive';
+  verdict: Verdict;
   reasons: string[];
 }
 

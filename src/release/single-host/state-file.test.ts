@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseRegistry } from './agent.js';
-import { initState, newRecord, newState, readState, updateState } from './state.js';
+import { initState, newRecord, newState, readState, updateState } from './state-file.js';
 import { noticeText, notify } from './webhook.js';
 
 describe('release state', () => {

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, readConfig } from '../../config/index.js';
-import type { StatePaths } from './state.js';
+import type { StatePaths } from './state-file.js';
 
 const run = promisify(execFile);
 
