@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IN_ROTATION } from './haproxy.js';
@@ -19,8 +20,9 @@ export function prometheusTargets(state: ReleaseState) {
 }
 
 async function writeAtomically(file: string, text: string) {
-  await writeFile(`${file}.tmp`, text);
-  await rename(`${file}.tmp`, file);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
 }
 
 export async function writePrometheusTargets(state: ReleaseState, paths: { prometheusDir: string }) {

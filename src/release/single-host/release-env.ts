@@ -74,12 +74,5 @@ export async function syncFiles(env: ReleaseEnv, state: ReleaseState) {
 
 /** Applies `fn` (a transition) to the state under the lock, then rewrites the mirrored files. */
 export async function commit<T>(env: ReleaseEnv, fn: (state: ReleaseState) => T | Promise<T>): Promise<T> {
-  let snapshot: ReleaseState | undefined;
-  const result = await updateState(env.stateDir, async (s) => {
-    const r = await fn(s);
-    snapshot = s;
-    return r;
-  });
-  if (snapshot) await syncFiles(env, snapshot);
-  return result;
+  return updateState(env.stateDir, fn, (state) => syncFiles(env, state));
 }

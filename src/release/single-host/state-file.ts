@@ -194,9 +194,14 @@ function lockOptions(stateDir: string) {
 }
 
 /** Read, change and write the state under the lock. `fn` may return a value. */
+/**
+ * Applies `fn` to the state under the lock and writes it; `afterWrite` runs while the lock is still
+ * held, so files that mirror the state are written in the same order as the state itself.
+ */
 export async function updateState<T>(
   stateDir: string,
   fn: (state: ReleaseState) => T | Promise<T>,
+  afterWrite?: (state: ReleaseState) => Promise<void>,
 ): Promise<T> {
   const release = await lockfile.lock(stateDir, lockOptions(stateDir));
   try {
@@ -206,6 +211,7 @@ export async function updateState<T>(
     state.history = state.history.slice(-HISTORY_LIMIT);
     for (const r of state.history) r.samples = r.samples.slice(-SAMPLES_LIMIT);
     await writeState(stateDir, state);
+    if (afterWrite) await afterWrite(state);
     return result;
   } finally {
     await release();
