@@ -19,6 +19,126 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
 });
 const ratio = z.number().min(0).max(1);
 
+/** Label matchers: label → regular expression over the whole value, as PromQL's `=~`. */
+const Matchers = z.record(
+  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name'),
+  z.string().refine((re) => {
+    try {
+      new RegExp(re);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a regular expression'),
+);
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name');
+const common = {
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words joined by hyphens'),
+  /** Share of the score this metric carries. */
+  weight: z.number().positive(),
+  /** A failed critical metric fails the release whatever the score. */
+  critical: z.boolean().default(false),
+  /** Without enough samples of a required metric on both sides, the judge waits instead of deciding. */
+  required: z.boolean().default(false),
+  /** Fewer samples than this on either side: the metric has no data in this window. */
+  minSamples: z.number().int().min(1).default(20),
+  /** Significance: the canary is worse only when the one-sided p-value is below this. */
+  alpha: z.number().gt(0).lt(0.5).default(0.01),
+  where: Matchers.default({}),
+};
+const JudgedMetric = z.discriminatedUnion('test', [
+  z
+    .object({
+      ...common,
+      test: z.literal('mann-whitney'),
+      /** A histogram (without the _bucket suffix). */
+      metric: metricName.default('http_request_duration_seconds'),
+      /** Effect-size floor: the canary's median must be at least this many times the baseline's … */
+      effect: z.number().min(1).default(1.2),
+      /** … and slower by at least this many seconds: a millisecond is not worth a rollback. */
+      minDifferenceSeconds: z.number().min(0).default(0.005),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      test: z.literal('proportion'),
+      /** A counter; `where` picks the attempts, `bad` the failed ones among them. */
+      metric: metricName.default('http_requests_total'),
+      bad: Matchers.refine((m) => Object.keys(m).length > 0, 'bad needs at least one label'),
+      /** Effect-size floor: the canary's bad share must be at least this much above the baseline's. */
+      effect: ratio.default(0.02),
+    })
+    .strict(),
+]);
+export type JudgedMetric = z.infer<typeof JudgedMetric>;
+
+/** The judged metrics when a policy names none; deploy/release-policy.yaml spells the same list. */
+export const DEFAULT_METRICS: z.input<typeof JudgedMetric>[] = [
+  {
+    name: 'latency',
+    test: 'mann-whitney',
+    weight: 30,
+    required: true,
+    minSamples: 50,
+    effect: 1.2,
+    minDifferenceSeconds: 0.005,
+  },
+  {
+    name: 'errors',
+    test: 'proportion',
+    weight: 30,
+    critical: true,
+    required: true,
+    bad: { status_code: '5..' },
+    effect: 0.01,
+  },
+  {
+    name: 'car-bookings',
+    test: 'proportion',
+    weight: 10,
+    critical: true,
+    where: { method: 'POST', route: '/bookings' },
+    bad: { status_code: '[45]..' },
+    effect: 0.05,
+  },
+  {
+    name: 'stay-bookings',
+    test: 'proportion',
+    weight: 10,
+    critical: true,
+    where: { method: 'POST', route: '/stay-bookings' },
+    bad: { status_code: '[45]..' },
+    effect: 0.05,
+  },
+  {
+    name: 'flight-bookings',
+    test: 'proportion',
+    weight: 10,
+    critical: true,
+    where: { method: 'POST', route: '/flight-bookings' },
+    bad: { status_code: '[45]..' },
+    effect: 0.05,
+  },
+  {
+    name: 'empty-searches',
+    test: 'proportion',
+    weight: 5,
+    metric: 'voyage_searches_total',
+    where: { outcome: 'results|empty' },
+    bad: { outcome: 'empty' },
+    effect: 0.1,
+  },
+  {
+    name: 'login-failures',
+    test: 'proportion',
+    weight: 5,
+    where: { method: 'POST', route: '/auth/login' },
+    bad: { status_code: '4..' },
+    effect: 0.1,
+  },
+];
+
 const Step = z.object({ weight: z.number().int().min(1).max(100), pause: duration.optional() }).strict();
 
 export const ReleasePolicySchema = z
@@ -66,12 +186,29 @@ export const ReleasePolicySchema = z
         window: duration.prefault('30s'),
         minRequests: z.number().int().min(1).default(20),
         failureLimit: z.number().int().min(0).default(1),
+        /** Score (0–100, the weighted share of passed metrics) at or above `pass` passes; below `marginal` fails. */
+        judge: z
+          .object({
+            pass: z.number().min(0).max(100).default(90),
+            marginal: z.number().min(0).max(100).default(70),
+          })
+          .strict()
+          .refine((j) => j.marginal <= j.pass, {
+            message: 'marginal must not be above pass',
+            path: ['marginal'],
+          })
+          .prefault({}),
+        metrics: z
+          .array(JudgedMetric)
+          .min(1)
+          .prefault(DEFAULT_METRICS)
+          .refine((ms) => new Set(ms.map((m) => m.name)).size === ms.length, 'metric names must differ')
+          .refine((ms) => ms.some((m) => m.required), 'at least one metric must be required'),
+        /** Without a baseline to compare with (blue-green after the switch), these fixed limits judge. */
         thresholds: z
           .object({
             errorRate: ratio.default(0.05),
             p95Seconds: z.number().positive().default(0.5),
-            errorRateMargin: ratio.default(0.02),
-            p95MarginSeconds: z.number().positive().default(0.25),
           })
           .strict()
           .prefault({}),

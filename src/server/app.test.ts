@@ -267,6 +267,19 @@ describe('readiness and faults', () => {
     } finally {
       await t.close();
     }
+    const logic = await createTestApp({
+      env: {
+        VOYAGE_FAULT_INJECTION: 'error_rate=1,error_status=422,paths=/bookings',
+        VOYAGE_ALLOW_FAULT_INJECTION: 'true',
+      },
+    });
+    try {
+      const res = await logic.app.inject({ method: 'POST', url: '/bookings', payload: {} });
+      expect(res.statusCode).toBe(422);
+      expect(errorCode(res)).toBe('injected_fault');
+    } finally {
+      await logic.close();
+    }
     const off = await createTestApp({ env: { VOYAGE_FAULT_INJECTION: 'error_rate=1' } });
     try {
       expect((await off.app.inject({ method: 'GET', url: '/search?lat=1&lng=1' })).statusCode).toBe(200);

@@ -8,13 +8,17 @@ export interface FaultInjection {
   errorRate: number;
   /** Added latency per request. */
   latencyMs: number;
+  /** Each request takes this many times as long as it would (1: unchanged). */
+  latencyFactor: number;
+  /** The status of an injected failure: 500, or a 4xx such as 422 for a logic regression. */
+  errorStatus: number;
   /** Only requests whose path starts with one of these; all but health and metrics when empty. */
   paths: string[];
 }
 
-/** "error_rate=0.3,latency_ms=800,paths=/search|/bookings" */
+/** "error_rate=0.3,error_status=422,latency_ms=800,latency_factor=1.4,paths=/search|/bookings" */
 export function parseFaultInjection(spec: string): FaultInjection | string {
-  const out: FaultInjection = { errorRate: 0, latencyMs: 0, paths: [] };
+  const out: FaultInjection = { errorRate: 0, latencyMs: 0, latencyFactor: 1, errorStatus: 500, paths: [] };
   for (const part of spec
     .split(',')
     .map((p) => p.trim())
@@ -29,10 +33,19 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
       if (!(Number.isInteger(n) && n >= 0 && n <= 600_000))
         return `latency_ms must be a whole number of ms (got "${value}")`;
       out.latencyMs = n;
+    } else if (key === 'latency_factor') {
+      const n = Number(value);
+      if (!(n >= 1 && n <= 100)) return `latency_factor must be between 1 and 100 (got "${value}")`;
+      out.latencyFactor = n;
+    } else if (key === 'error_status') {
+      const n = Number(value);
+      if (!(Number.isInteger(n) && n >= 400 && n <= 599))
+        return `error_status must be a 4xx or 5xx status (got "${value}")`;
+      out.errorStatus = n;
     } else if (key === 'paths') {
       out.paths = value.split('|').filter(Boolean);
     } else {
-      return `unknown key "${key}"; expected error_rate, latency_ms or paths`;
+      return `unknown key "${key}"; expected error_rate, error_status, latency_ms, latency_factor or paths`;
     }
   }
   return out;
@@ -49,13 +62,24 @@ export const faultInjectionPlugin = fp<{ faults: FaultInjection; random?: () => 
       if (url.startsWith('/health') || url.startsWith('/metrics')) return false;
       return faults.paths.length === 0 || faults.paths.some((p) => url.startsWith(p));
     };
+    const started = new WeakMap<object, bigint>();
     app.addHook('onRequest', async (request) => {
       if (!applies(request.url)) return;
+      started.set(request, process.hrtime.bigint());
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
       if (faults.errorRate > 0 && random() < faults.errorRate) {
-        throw new AppError(500, 'injected_fault', 'Injected fault (VOYAGE_FAULT_INJECTION)');
+        throw new AppError(faults.errorStatus, 'injected_fault', 'Injected fault (VOYAGE_FAULT_INJECTION)');
       }
     });
+    if (faults.latencyFactor > 1) {
+      // Stretches the whole request, whatever it took, so every percentile moves by the factor.
+      app.addHook('onSend', async (request) => {
+        const at = started.get(request);
+        if (at === undefined) return;
+        const tookMs = Number(process.hrtime.bigint() - at) / 1e6;
+        await sleep(tookMs * (faults.latencyFactor - 1));
+      });
+    }
   },
   { name: 'voyage-fault-injection' },
 );

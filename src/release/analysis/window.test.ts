@@ -2,12 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReleasePolicy } from '../policy.js';
-import { CHECKS, judge } from './checks.js';
 import { parsePromText } from './prom-text.js';
-import { createScrapeSource, promQueries } from './sources.js';
+import { createScrapeSource, promQueries, slotSelector } from './sources.js';
 import { cumulativeFromText, delta, quantile, statsOf } from './window.js';
 
-const analysis = parseReleasePolicy('strategy: canary\nanalysis: { minRequests: 20 }').analysis;
+const { metrics } = parseReleasePolicy('strategy: canary').analysis;
 
 /** A /metrics page as prom-client writes it: one route's counter and histogram, plus probes. */
 function page(ok: number, errors: number, buckets: [string, number][]) {
@@ -81,48 +80,50 @@ describe('analysis figures', () => {
     expect(statsOf(delta(b, restarted))).toMatchObject({ requests: 5, errors: 0 });
   });
 
-  it('judges a canary against the thresholds and the stable slot', () => {
-    const stable = { requests: 1000, errors: 0, errorRate: 0, p95Seconds: 0.05 };
-    expect(judge({ requests: 5, errors: 5, errorRate: 1, p95Seconds: 1 }, stable, analysis)).toEqual({
-      verdict: 'inconclusive',
-      reasons: ['5 requests in the window, fewer than 20'],
+  it('collects the judged metrics: latency buckets, booking outcomes, empty searches', () => {
+    const text = [
+      ...['0.05', '0.1', '+Inf'].map(
+        (le, i) =>
+          `http_request_duration_seconds_bucket{le="${le}",method="POST",route="/bookings",status_code="201"} ${[3, 8, 10][i]}`,
+      ),
+      'http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/health",status_code="200"} 50',
+      'http_requests_total{method="POST",route="/bookings",status_code="201"} 10',
+      'http_requests_total{method="POST",route="/bookings",status_code="422"} 2',
+      'http_requests_total{method="POST",route="/bookings",status_code="409"} 1',
+      'http_requests_total{method="GET",route="/bookings",status_code="500"} 4',
+      'voyage_searches_total{outcome="results"} 7',
+      'voyage_searches_total{outcome="empty"} 3',
+      'voyage_searches_total{outcome="cache_hit"} 90',
+    ].join('\n');
+    const s = statsOf(cumulativeFromText(text, metrics), metrics);
+    expect(s.metrics).toMatchObject({
+      latency: { test: 'mann-whitney', bounds: [0.05, 0.1, Number.POSITIVE_INFINITY], counts: [3, 5, 2] },
+      errors: { test: 'proportion', total: 17, bad: 4 },
+      'car-bookings': { test: 'proportion', total: 13, bad: 3 },
+      'stay-bookings': { test: 'proportion', total: 0, bad: 0 },
+      'empty-searches': { test: 'proportion', total: 10, bad: 3 },
     });
-    expect(
-      judge({ requests: 100, errors: 1, errorRate: 0.01, p95Seconds: 0.1 }, stable, analysis).verdict,
-    ).toBe('pass');
-    const bad = judge({ requests: 100, errors: 30, errorRate: 0.3, p95Seconds: 0.6 }, stable, analysis);
-    expect(bad.verdict).toBe('fail');
-    expect(bad.reasons).toEqual([
-      '5xx ratio 30.0 % above 5.0 %',
-      'p95 600 ms above 500 ms',
-      "5xx ratio 30.0 % more than 2.0 % above stable's 0.0 %",
-      "p95 600 ms more than 250 ms above stable's 50 ms",
-    ]);
-    // Under the absolute thresholds, but clearly worse than stable.
-    const worse = judge({ requests: 100, errors: 4, errorRate: 0.04, p95Seconds: 0.45 }, stable, analysis);
-    expect(worse.reasons).toEqual([
-      "5xx ratio 4.0 % more than 2.0 % above stable's 0.0 %",
-      "p95 450 ms more than 250 ms above stable's 50 ms",
-    ]);
-    // A stable slot without enough traffic is no baseline.
-    expect(
-      judge(
-        { requests: 100, errors: 4, errorRate: 0.04, p95Seconds: 0.45 },
-        { ...stable, requests: 3 },
-        analysis,
-      ).verdict,
-    ).toBe('pass');
   });
 
   it('writes PromQL over the slot and version target labels, leaving probes out', () => {
-    const q = promQueries('green', '1.2.0', 30_000);
-    expect(q.requests).toBe(
-      'sum(increase(http_requests_total{slot="green",version="1.2.0",route!~"/health.*|/metrics"}[30s]))',
-    );
+    const q = promQueries(slotSelector('green', '1.2.0'), 30_000, metrics);
+    const sel = 'slot="green",version="1.2.0",route!~"/health|/health/ready|/metrics"';
+    expect(q.requests).toBe(`sum(increase(http_requests_total{${sel}}[30s]))`);
     expect(q.errors).toContain('status_code=~"5.."');
     expect(q.p95).toBe(
-      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{slot="green",version="1.2.0",route!~"/health.*|/metrics"}[30s])))',
+      `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[30s])))`,
     );
+    const byName = Object.fromEntries(q.metrics.map((m) => [m.metric.name, m]));
+    expect(byName.latency).toEqual({
+      metric: metrics[0],
+      kind: 'buckets',
+      buckets: `sum by (le) (increase(http_request_duration_seconds_bucket{${sel}}[30s]))`,
+    });
+    expect(byName['car-bookings']).toMatchObject({
+      kind: 'proportion',
+      total: `sum(increase(http_requests_total{${sel},method=~"POST",route=~"/bookings"}[30s]))`,
+      bad: `sum(increase(http_requests_total{${sel},method=~"POST",route=~"/bookings",status_code=~"[45].."}[30s]))`,
+    });
   });
 });
 
@@ -172,28 +173,5 @@ describe('scraping source', () => {
     await new Promise((r) => setTimeout(r, 200));
     c.ok += 20;
     expect((await source.sample(slots)).blue).toMatchObject({ requests: 20, errors: 0 });
-  });
-});
-
-describe('one list of checks', () => {
-  it('gives each check a name, a Prometheus meaning, a threshold, a window value and a PromQL query', () => {
-    const policy = parseReleasePolicy('strategy: canary');
-    const sel = { namespace: 'ns', role: 'api', podTemplateHash: 'h' };
-    const c = { requests: 100, errors: 10, errorRate: 0.1, p95Seconds: 0.4 };
-    const s = { requests: 100, errors: 2, errorRate: 0.02, p95Seconds: 0.1 };
-    expect(
-      CHECKS.map((k) => [
-        k.name,
-        k.threshold(policy.analysis.thresholds),
-        k.value(c, s),
-        k.meaning.length > 0,
-      ]),
-    ).toEqual([
-      ['error-rate', 0.05, 0.1, true],
-      ['p95-latency', 0.5, 0.4, true],
-      ['error-rate-vs-stable', 0.02, 0.1 - 0.02, true],
-      ['p95-latency-vs-stable', 0.25, 0.4 - 0.1, true],
-    ]);
-    for (const k of CHECKS) expect(k.query(sel, sel, policy)).toContain('rollouts_pod_template_hash="h"');
   });
 });

@@ -1,11 +1,13 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { commandExists, runTool } from '../../../test/helpers/deploy.js';
+import { addJudgeCommand } from '../../cli/commands/release-judge.js';
 import { DEFAULT_ROLLOUTS_DIR, renderK8s } from '../../cli/commands/release-k8s.js';
-import { EXCLUDED_ROUTES } from '../analysis/promql.js';
+import { promQueries } from '../analysis/sources.js';
 import { loadReleasePolicy, parseReleasePolicy, type ReleasePolicy } from '../policy.js';
 import { renderRolloutObjects } from './render-k8s.js';
 
@@ -15,11 +17,11 @@ type Metric = {
   initialDelay: string;
   count?: number;
   failureLimit: number;
-  inconclusiveLimit: number;
-  successCondition: string;
-  failureCondition: string;
-  provider: { prometheus: { query: string } };
+  provider: { job: { spec: { template: { spec: { containers: { args: string[] }[] } } } } };
 };
+
+const jobArgs = (m: Metric) => m.provider.job.spec.template.spec.containers[0]!.args;
+const option = (args: string[], name: string) => args[args.indexOf(name) + 1];
 
 function metricsOf(policy: ReleasePolicy, template: string): Metric[] {
   const t = Object.values(renderRolloutObjects(policy))
@@ -28,8 +30,6 @@ function metricsOf(policy: ReleasePolicy, template: string): Metric[] {
   if (!t) throw new Error(`no AnalysisTemplate ${template}`);
   return (t.spec as { metrics: Metric[] }).metrics;
 }
-
-const threshold = (condition: string) => Number(/result\[0\] [<>]=? ([\d.]+)$/.exec(condition)![1]);
 
 describe('voyage release render-k8s', () => {
   it('has rendered the committed policy: deploy/k8s/rollouts matches the generator', async () => {
@@ -49,7 +49,7 @@ describe('voyage release render-k8s', () => {
       const outDir = path.join(dir, 'rollouts');
       await cp(DEFAULT_ROLLOUTS_DIR, outDir, { recursive: true });
       const policyFile = path.join(dir, 'policy.yaml');
-      await writeFile(policyFile, 'strategy: canary\nanalysis:\n  thresholds:\n    errorRate: 0.01\n');
+      await writeFile(policyFile, 'strategy: canary\nanalysis:\n  window: 45s\n');
       await writeFile(path.join(outDir, 'old.yaml'), 'kind: Leftover\n');
       const check = await renderK8s({ policyFile, outDir, check: true });
       expect({ changed: check.changed, stale: check.stale }).toEqual({
@@ -59,41 +59,56 @@ describe('voyage release render-k8s', () => {
       await renderK8s({ policyFile, outDir });
       const again = await renderK8s({ policyFile, outDir, check: true });
       expect({ changed: again.changed, stale: again.stale }).toEqual({ changed: [], stale: [] });
-      expect(await readFile(path.join(outDir, 'analysis-templates.yaml'), 'utf8')).toContain(
-        'result[0] <= 0.01',
-      );
+      expect(await readFile(path.join(outDir, 'analysis-templates.yaml'), 'utf8')).toContain('interval: 45s');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('uses exactly the policy’s thresholds, interval, window, minRequests and failureLimit', async () => {
+  it('runs the judge as a Job: `voyage release judge`, canary against stable, by the policy’s window', async () => {
     const policy = await loadReleasePolicy();
     const metrics = metricsOf(policy, 'voyage-canary');
-    const t = policy.analysis.thresholds;
-    expect(Object.fromEntries(metrics.map((m) => [m.name, threshold(m.successCondition)]))).toEqual({
-      'error-rate': t.errorRate,
-      'p95-latency': t.p95Seconds,
-      'error-rate-vs-stable': t.errorRateMargin,
-      'p95-latency-vs-stable': t.p95MarginSeconds,
-    });
-    for (const m of metrics) {
-      expect(threshold(m.failureCondition)).toBe(threshold(m.successCondition));
-      expect(m.interval).toBe(`${policy.analysis.interval / 1000}s`);
-      expect(m.initialDelay).toBe(`${policy.analysis.window / 1000}s`);
-      expect(m.failureLimit).toBe(policy.analysis.failureLimit);
-      expect(m.provider.prometheus.query).toContain(`[${policy.analysis.window / 1000}s]`);
-      expect(m.provider.prometheus.query).toContain(`>= ${policy.analysis.minRequests})`);
-      expect(m.provider.prometheus.query).toContain(`route!~"${EXCLUDED_ROUTES}"`);
+    expect(metrics.map((m) => m.name)).toEqual(['judge']);
+    const m = metrics[0]!;
+    expect(m.interval).toBe(`${policy.analysis.window / 1000}s`);
+    expect(m.initialDelay).toBe(`${policy.analysis.window / 1000}s`);
+    expect(m.failureLimit).toBe(policy.analysis.failureLimit);
+    const args = jobArgs(m);
+    expect(args.slice(0, 2)).toEqual(['release', 'judge']);
+    expect(option(args, '--prometheus')).toBe('http://prometheus-operated.monitoring.svc:9090');
+    expect(option(args, '--canary')).toBe(
+      'namespace="{{args.namespace}}",role="{{args.role}}",rollouts_pod_template_hash="{{args.canary-hash}}"',
+    );
+    expect(option(args, '--baseline')).toContain('rollouts_pod_template_hash="{{args.stable-hash}}"');
+    expect(option(args, '--wait')).toBe(`${(policy.analysis.window * 3) / 1000}s`);
+  });
+
+  it('passes the judge Job only options that `voyage release judge` has', () => {
+    const release = new Command('release');
+    addJudgeCommand(release);
+    const known = new Set(release.commands[0]!.options.map((o) => o.long));
+    for (const strategy of ['canary', 'blueGreen']) {
+      const policy = parseReleasePolicy(`strategy: ${strategy}`);
+      for (const t of Object.values(renderRolloutObjects(policy))
+        .flat()
+        .filter(
+          (o) =>
+            o.kind === 'AnalysisTemplate' && (o.metadata as { name: string }).name !== 'voyage-preview-smoke',
+        )) {
+        const args = jobArgs((t.spec as { metrics: Metric[] }).metrics[0]!);
+        const flags = args.filter((a) => a.startsWith('--'));
+        expect(flags.length).toBeGreaterThan(2);
+        for (const f of flags) expect(known, f).toContain(f);
+      }
     }
   });
 
-  it('follows a changed policy: steps, pauses, thresholds, durations in ms', () => {
+  it('follows a changed policy: steps, pauses, window and failure limit, durations in ms', () => {
     const policy = parseReleasePolicy(`
 strategy: canary
 canary: { steps: [{ weight: 5, pause: 1m }, { weight: 25, pause: 1500ms }, { weight: 100 }] }
 readiness: { timeout: 90s }
-analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3, thresholds: { errorRate: 0.2, p95Seconds: 1.5 } }
+analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3 }
 `);
     const spec = renderRolloutObjects(policy)['rollout-api.yaml']![0]!.spec as {
       progressDeadlineSeconds: number;
@@ -107,14 +122,9 @@ analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3, thres
       { pause: { duration: '1500ms' } },
       { setWeight: 100 },
     ]);
-    const metrics = metricsOf(policy, 'voyage-canary');
-    expect(metrics.map((m) => [m.interval, m.failureLimit, m.inconclusiveLimit])).toEqual(
-      Array(4).fill(['500ms', 3, 40]),
-    );
-    expect(threshold(metrics[0]!.successCondition)).toBe(0.2);
-    expect(threshold(metrics[1]!.successCondition)).toBe(1.5);
-    expect(metrics[0]!.provider.prometheus.query).toContain('[20s]');
-    expect(metrics[0]!.provider.prometheus.query).toContain('>= 7)');
+    const [m] = metricsOf(policy, 'voyage-canary');
+    expect([m!.interval, m!.initialDelay, m!.failureLimit]).toEqual(['20s', '20s', 3]);
+    expect(option(jobArgs(m!), '--wait')).toBe('1m');
   });
 
   it('renders blue-green with a preview Service, a smoke Job before and analysis after promotion', () => {
@@ -140,10 +150,10 @@ analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3, thres
         args: [{ name: 'url', value: 'http://voyage-gateway-preview:3000' }],
       },
     });
-    // 60 s after promotion: the first sample after one 30 s window, then every 5 s.
+    // 60 s after promotion: one judgement per 30 s window; no baseline, so the fixed thresholds judge.
     const post = metricsOf(policy, 'voyage-post-promotion');
-    expect(post.map((m) => m.name)).toEqual(['error-rate', 'p95-latency']);
-    expect(post.every((m) => m.count === 7 && m.initialDelay === '30s')).toBe(true);
+    expect(post.map((m) => [m.name, m.count, m.initialDelay])).toEqual([['judge', 2, '30s']]);
+    expect(jobArgs(post[0]!)).not.toContain('--baseline');
     const noSmoke = renderRolloutObjects(
       parseReleasePolicy('strategy: blueGreen\nblueGreen: { previewSmoke: false }'),
     );
@@ -151,57 +161,60 @@ analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3, thres
   });
 
   it.runIf(commandExists('promtool'))(
-    'computes, in Prometheus, the values the thresholds are compared with',
+    'computes, in Prometheus, the figures the judge compares: latency buckets and failure shares',
     async () => {
       const policy = await loadReleasePolicy();
-      const metrics = Object.fromEntries(metricsOf(policy, 'voyage-canary').map((m) => [m.name, m]));
-      const fill = (q: string) =>
-        q
-          .replaceAll('{{args.namespace}}', 'shop')
-          .replaceAll('{{args.role}}', 'api')
-          .replaceAll('{{args.canary-hash}}', 'new')
-          .replaceAll('{{args.stable-hash}}', 'old');
+      const selector = 'namespace="shop",role="api",rollouts_pod_template_hash="new"';
+      const q = promQueries(selector, policy.analysis.window, policy.analysis.metrics);
+      const byName = Object.fromEntries(q.metrics.map((m) => [m.metric.name, m]));
       const steps = 12;
       const stepSeconds = 5;
-      // Per-5 s increments; the window (30 s) holds six of them.
+      const perWindow = policy.analysis.window / 1000 / stepSeconds; // increments inside one window
       const series: string[] = [];
-      const counter = (hash: string, route: string, status: string, perStep: number) =>
-        series.push(
-          `- series: 'http_requests_total{namespace="shop",role="api",rollouts_pod_template_hash="${hash}",method="GET",route="${route}",status_code="${status}"}'\n  values: '0+${perStep}x${steps}'`,
+      const labels = (extra: string) =>
+        `{namespace="shop",role="api",rollouts_pod_template_hash="new",${extra}}`;
+      const counter = (name: string, extra: string, perStep: number) =>
+        series.push(`- series: '${name}${labels(extra)}'\n  values: '0+${perStep}x${steps}'`);
+      counter('http_requests_total', 'method="POST",route="/bookings",status_code="201"', 9);
+      counter('http_requests_total', 'method="POST",route="/bookings",status_code="422"', 1);
+      counter('http_requests_total', 'method="GET",route="/search",status_code="500"', 2);
+      counter('http_requests_total', 'method="GET",route="/health/ready",status_code="503"', 50);
+      for (const [le, n] of [
+        ['0.05', 4],
+        ['0.1', 10],
+        ['+Inf', 12],
+      ] as const)
+        counter(
+          'http_request_duration_seconds_bucket',
+          `method="POST",route="/bookings",status_code="201",le="${le}"`,
+          n,
         );
-      const histogram = (hash: string, fastPerStep: number, slowPerStep: number) => {
-        for (const le of ['0.1', '0.2', '0.3', '0.5', '1', '2', '5', '10', '+Inf'])
-          series.push(
-            `- series: 'http_request_duration_seconds_bucket{namespace="shop",role="api",rollouts_pod_template_hash="${hash}",method="GET",route="/search",status_code="200",le="${le}"}'\n  values: '0+${Number(le) >= 1 || le === '+Inf' ? fastPerStep + slowPerStep : fastPerStep}x${steps}'`,
-          );
-      };
-      // Canary: 18 fast + 2 slow (0.5–1 s) of 20 per step, 2 of them 5xx → 10 % errors, p95 0.75 s.
-      counter('new', '/search', '200', 18);
-      counter('new', '/search', '500', 2);
-      histogram('new', 18, 2);
-      // Stable: 1 of 20 errors (5 %), all fast → p95 0.095 s.
-      counter('old', '/search', '200', 19);
-      counter('old', '/search', '503', 1);
-      histogram('old', 20, 0);
-      // Probes hammer every pod; they must not count (and here would make 'quiet' look busy).
-      counter('quiet', '/health/ready', '200', 100);
-      counter('quiet', '/health', '500', 100);
-      counter('quiet', '/search', '200', 3); // 18 in a window: under minRequests
-      const expect1 = (expr: string, value: number | null) =>
-        `- expr: '${expr.replaceAll("'", "''")}'\n  eval_time: ${steps * stepSeconds}s\n  exp_samples: ${value === null ? '[]' : `[{ labels: '{}', value: ${value} }]`}`;
-      const canaryRatio = 0.1;
-      const stableRatio = 0.05;
-      const canaryP95 = 0.5 + ((0.95 * 120 - 108) / 12) * 0.5;
-      const stableP95 = ((0.95 * 120) / 120) * 0.1;
-      const q = (name: string) => fill(metrics[name]!.provider.prometheus.query);
+      counter(
+        'http_request_duration_seconds_bucket',
+        'method="GET",route="/health",status_code="200",le="+Inf"',
+        50,
+      );
+      const scalar = (expr: string, value: number) =>
+        `- expr: '${expr.replaceAll("'", "''")}'\n  eval_time: ${steps * stepSeconds}s\n  exp_samples: [{ labels: '{}', value: ${value} }]`;
+      const vector = (expr: string, values: [string, number][]) =>
+        `- expr: '${expr.replaceAll("'", "''")}'\n  eval_time: ${steps * stepSeconds}s\n  exp_samples:\n${values
+          .map(([le, v]) => `    - { labels: '{le="${le}"}', value: ${v} }`)
+          .join('\n')}`;
+      const bookings = byName['car-bookings']!;
+      const latency = byName.latency!;
+      const errors = byName.errors!;
+      if (bookings.kind !== 'proportion' || errors.kind !== 'proportion' || latency.kind !== 'buckets')
+        throw new Error('unexpected query kinds');
       const tests = [
-        expect1(q('error-rate'), canaryRatio),
-        expect1(q('p95-latency'), canaryP95),
-        expect1(q('error-rate-vs-stable'), canaryRatio - stableRatio),
-        expect1(q('p95-latency-vs-stable'), canaryP95 - stableP95),
-        expect1(q('error-rate').replaceAll('"new"', '"quiet"'), null),
-        expect1(q('p95-latency').replaceAll('"new"', '"quiet"'), null),
-        expect1(q('error-rate-vs-stable').replaceAll('"old"', '"quiet"'), null),
+        scalar(bookings.total, 10 * perWindow),
+        scalar(bookings.bad, 1 * perWindow),
+        scalar(errors.total, 12 * perWindow),
+        scalar(errors.bad, 2 * perWindow),
+        vector(latency.buckets, [
+          ['0.05', 4 * perWindow],
+          ['0.1', 10 * perWindow],
+          ['+Inf', 12 * perWindow],
+        ]),
       ];
       const file = [
         'rule_files: []',
@@ -222,11 +235,6 @@ analysis: { interval: 500ms, window: 20s, minRequests: 7, failureLimit: 3, thres
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
-      // With these values the canary fails on every check.
-      expect(canaryRatio).toBeGreaterThan(policy.analysis.thresholds.errorRate);
-      expect(canaryP95).toBeGreaterThan(policy.analysis.thresholds.p95Seconds);
-      expect(canaryRatio - stableRatio).toBeGreaterThan(policy.analysis.thresholds.errorRateMargin);
-      expect(canaryP95 - stableP95).toBeGreaterThan(policy.analysis.thresholds.p95MarginSeconds);
     },
   );
 });

@@ -1,8 +1,18 @@
 import YAML from 'yaml';
-import { VERSION } from '../../version.js';
-import { CHECKS } from '../analysis/checks.js';
-import { promDuration, type Selector } from '../analysis/promql.js';
+import { promDuration } from '../analysis/promql.js';
 import type { ReleasePolicy } from '../policy.js';
+import { judgeEgress, judgeTemplate, smokeTemplate } from './analysis-templates.js';
+import {
+  APP_LABEL,
+  CONTAINER_PORT,
+  DEFAULT_PROMETHEUS_URL,
+  labels,
+  type Obj,
+  ROLE_LABEL,
+  VOYAGE_IMAGE,
+} from './objects.js';
+
+export { APP_LABEL, CONTAINER_PORT, DEFAULT_PROMETHEUS_URL, ROLE_LABEL, VOYAGE_IMAGE };
 
 /**
  * Compiles the release policy into Argo Rollouts objects. Each Rollout takes its pod template from
@@ -14,27 +24,11 @@ import type { ReleasePolicy } from '../policy.js';
 export const ROLLOUT_ROLES = ['gateway', 'api'] as const;
 export type RolloutRole = (typeof ROLLOUT_ROLES)[number];
 
-export const APP_LABEL = 'app.kubernetes.io/name';
-export const ROLE_LABEL = 'app.kubernetes.io/component';
-export const CONTAINER_PORT = 3000;
-/** The image every overlay pins (kustomize `images`); the base carries this build's version. */
-export const VOYAGE_IMAGE = 'ghcr.io/voyage-travel/voyage';
-export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.monitoring.svc:9090';
-
 export interface RenderOptions {
   prometheusUrl?: string;
 }
 
-type Obj = Record<string, unknown>;
-
-const labels = (role: string) => ({ [APP_LABEL]: 'voyage', [ROLE_LABEL]: role });
 const argoDuration = (ms: number) => promDuration(ms);
-
-/** Argo's template placeholders, filled per AnalysisRun from the args below. */
-const ARGS = {
-  canary: { namespace: '{{args.namespace}}', role: '{{args.role}}', podTemplateHash: '{{args.canary-hash}}' },
-  stable: { namespace: '{{args.namespace}}', role: '{{args.role}}', podTemplateHash: '{{args.stable-hash}}' },
-} satisfies Record<string, Selector>;
 
 function analysisArgs(role: RolloutRole, withStable: boolean): Obj[] {
   return [
@@ -43,102 +37,6 @@ function analysisArgs(role: RolloutRole, withStable: boolean): Obj[] {
     { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
     ...(withStable ? [{ name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } }] : []),
   ];
-}
-
-/** Samples in one analysis window: a canary too quiet for that long pauses for a person. */
-function inconclusiveLimit(policy: ReleasePolicy): number {
-  return Math.ceil(policy.analysis.window / policy.analysis.interval);
-}
-
-function metricTemplate(
-  name: string,
-  policy: ReleasePolicy,
-  opts: { comparesWithStable: boolean; count?: number },
-  prometheusUrl: string,
-): Obj {
-  const checks = CHECKS.filter((c) => opts.comparesWithStable || !c.comparesWithStable);
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name, labels: { [APP_LABEL]: 'voyage' } },
-    spec: {
-      args: [
-        { name: 'namespace' },
-        { name: 'role' },
-        { name: 'canary-hash' },
-        ...(opts.comparesWithStable ? [{ name: 'stable-hash' }] : []),
-      ],
-      metrics: checks.map((c) => ({
-        name: c.name,
-        interval: argoDuration(policy.analysis.interval),
-        // The first sample waits for one full window of traffic.
-        initialDelay: argoDuration(policy.analysis.window),
-        ...(opts.count !== undefined ? { count: opts.count } : {}),
-        failureLimit: policy.analysis.failureLimit,
-        inconclusiveLimit: inconclusiveLimit(policy),
-        // An empty result (too few requests) is neither: the sample is inconclusive.
-        successCondition: `len(result) > 0 && result[0] <= ${c.threshold(policy.analysis.thresholds)}`,
-        failureCondition: `len(result) > 0 && result[0] > ${c.threshold(policy.analysis.thresholds)}`,
-        provider: {
-          prometheus: { address: prometheusUrl, query: c.query(ARGS.canary, ARGS.stable, policy) },
-        },
-      })),
-    },
-  };
-}
-
-function smokeTemplate(): Obj {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name: 'voyage-preview-smoke', labels: { [APP_LABEL]: 'voyage' } },
-    spec: {
-      args: [{ name: 'url' }],
-      metrics: [
-        {
-          name: 'smoke',
-          failureLimit: 0,
-          provider: {
-            job: {
-              spec: {
-                backoffLimit: 0,
-                activeDeadlineSeconds: 300,
-                template: {
-                  metadata: { labels: labels('smoke') },
-                  spec: {
-                    restartPolicy: 'Never',
-                    automountServiceAccountToken: false,
-                    securityContext: {
-                      runAsNonRoot: true,
-                      runAsUser: 10001,
-                      runAsGroup: 10001,
-                      seccompProfile: { type: 'RuntimeDefault' },
-                    },
-                    containers: [
-                      {
-                        name: 'smoke',
-                        image: `${VOYAGE_IMAGE}:${VERSION}`,
-                        args: ['smoke', '{{args.url}}', '--json'],
-                        resources: {
-                          requests: { cpu: '50m', memory: '128Mi' },
-                          limits: { cpu: '500m', memory: '256Mi' },
-                        },
-                        securityContext: {
-                          allowPrivilegeEscalation: false,
-                          readOnlyRootFilesystem: true,
-                          capabilities: { drop: ['ALL'] },
-                        },
-                      },
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
 }
 
 function previewService(role: RolloutRole): Obj {
@@ -238,15 +136,16 @@ export function renderRolloutObjects(policy: ReleasePolicy, opts: RenderOptions 
   const files: Record<string, Obj[]> = {};
   if (policy.strategy === 'canary') {
     files['analysis-templates.yaml'] = [
-      metricTemplate('voyage-canary', policy, { comparesWithStable: true }, url),
+      judgeTemplate('voyage-canary', policy, { withBaseline: true }, url),
+      judgeEgress(url),
     ];
   } else {
     const { window, interval } = policy.analysis;
     const post = policy.blueGreen.postPromotionAnalysis;
-    const delay = Math.min(window, post);
-    const count = Math.max(1, Math.floor((post - delay) / interval) + 1);
+    const count = Math.max(1, Math.floor(post / Math.max(window, interval)));
     files['analysis-templates.yaml'] = [
-      metricTemplate('voyage-post-promotion', policy, { comparesWithStable: false, count }, url),
+      judgeTemplate('voyage-post-promotion', policy, { withBaseline: false, count }, url),
+      judgeEgress(url),
       ...(policy.blueGreen.previewSmoke ? [smokeTemplate()] : []),
     ];
     files['preview.yaml'] = [

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import type { Verdict } from '../analysis/checks.js';
+import type { MetricVerdict, Verdict } from '../analysis/judge.js';
 import type { SourceKind } from '../analysis/sources.js';
 import type { SlotStats } from '../analysis/window.js';
 
@@ -46,7 +46,11 @@ export interface AnalysisSample {
   canary: SlotStats;
   stable: SlotStats | null;
   verdict: Verdict;
+  /** The judge's score, 0–100; null when the fixed thresholds judged or nothing had data. */
+  score?: number | null;
   reasons: string[];
+  /** Each judged metric's result, for the history and the console's release chart. */
+  metrics?: MetricVerdict[];
 }
 
 export interface ReleaseEvent {

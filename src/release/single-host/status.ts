@@ -1,4 +1,4 @@
-import { cumulativeFromText, statsOf } from '../analysis/window.js';
+import { add, cumulativeFromText, statsOf } from '../analysis/window.js';
 import type { ServerStat } from './haproxy.js';
 import type { ProgramStatus } from './process-manager.js';
 import type { ReleaseEnv } from './release-env.js';
@@ -26,16 +26,8 @@ export async function releaseStatus(env: ReleaseEnv) {
               .catch(() => ''),
           ),
         );
-        const totals = pages.filter(Boolean).map(cumulativeFromText);
-        if (totals.length) {
-          sinceStart = statsOf(
-            totals.reduce((a, b) => ({
-              requests: a.requests + b.requests,
-              errors: a.errors + b.errors,
-              buckets: new Map([...a.buckets].map(([le, v]) => [le, v + (b.buckets.get(le) ?? 0)])),
-            })),
-          );
-        }
+        const totals = pages.filter(Boolean).map((text) => cumulativeFromText(text));
+        if (totals.length) sinceStart = statsOf(totals.reduce(add));
       }
       return {
         slot,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { judge } from '../analysis/checks.js';
+import { judge } from '../analysis/judge.js';
 import {
   createPrometheusSource,
   createScrapeSource,
@@ -46,8 +46,10 @@ const ms = (s: number | null) => (s === null ? '–' : `${Math.round(s * 1000)} 
 const describe = (s: SlotStats) => `${s.requests} req, ${pct(s.errorRate)} 5xx, p95 ${ms(s.p95Seconds)}`;
 
 export function sourceFor(env: ReleaseEnv): MetricsSource {
-  const window = env.policy.analysis.window;
-  return env.prometheusUrl ? createPrometheusSource(env.prometheusUrl, window) : createScrapeSource(window);
+  const { window, metrics } = env.policy.analysis;
+  return env.prometheusUrl
+    ? createPrometheusSource(env.prometheusUrl, window, metrics)
+    : createScrapeSource(window, metrics);
 }
 
 /** Sets the new slot's share (the stable slot gets the rest) in HAProxy, then in the state. */
@@ -92,12 +94,16 @@ async function sample(run: TrafficRun, source: MetricsSource, weight: number, wi
       canary: none,
       stable: null,
       verdict: 'inconclusive',
+      score: null,
       reasons: [`metrics unavailable: ${(err as Error).message}`],
+      metrics: [],
     };
   }
   await commit(env, (s) => recordSample(s, run.recordId, sampleOut));
+  const score =
+    sampleOut.score === null || sampleOut.score === undefined ? '' : ` (score ${sampleOut.score})`;
   env.progress(
-    `  analysis ${sampleOut.verdict}: new ${describe(sampleOut.canary)}${sampleOut.stable ? ` | stable ${describe(sampleOut.stable)}` : ''}${sampleOut.reasons.length ? ` — ${sampleOut.reasons.join('; ')}` : ''}`,
+    `  analysis ${sampleOut.verdict}${score}: new ${describe(sampleOut.canary)}${sampleOut.stable ? ` | stable ${describe(sampleOut.stable)}` : ''}${sampleOut.reasons.length ? ` — ${sampleOut.reasons.join('; ')}` : ''}`,
   );
   return sampleOut;
 }

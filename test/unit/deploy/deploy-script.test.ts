@@ -78,7 +78,8 @@ describe('deploy/k8s/deploy.sh', () => {
     const objs = parseYamlDocuments(r.files.at(-1)!);
     const images = JSON.stringify(objs).match(/"image":"[^"]+"/g)!;
     expect(new Set(images)).toEqual(new Set([`"image":"${image}"`]));
-    expect(images.length).toBe(4);
+    // gateway, api, worker, the migration Job, and the release judge's analysis Job.
+    expect(images.length).toBe(5);
   });
 
   it('stops after a failed migration without touching the workloads', async () => {

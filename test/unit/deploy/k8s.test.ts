@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderK8s } from '../../../src/cli/commands/release-k8s.js';
 import { readConfig } from '../../../src/config/index.js';
+import { promQueries } from '../../../src/release/analysis/sources.js';
 import { VOYAGE_IMAGE } from '../../../src/release/kubernetes/render-k8s.js';
 import { loadReleasePolicy } from '../../../src/release/policy.js';
 import { VERSION } from '../../../src/version.js';
@@ -216,7 +217,7 @@ describe.each([...OVERLAYS, ...OVERLAYS.map((o) => `${o} (blue-green)`)])('overl
       ).toBeGreaterThan(0);
   });
 
-  it('denies by default and opens only ingress → gateway → api, monitoring, DNS, Postgres and Redis', () => {
+  it('denies by default and opens only ingress → gateway → api, monitoring, DNS, Postgres, Redis, and the judge → Prometheus', () => {
     const policies = objs().filter((o) => o.kind === 'NetworkPolicy');
     const deny = policies.find(
       (p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress,
@@ -242,6 +243,10 @@ describe.each([...OVERLAYS, ...OVERLAYS.map((o) => `${o} (blue-green)`)])('overl
         const ports = rule.ports.map((x: { port: number }) => x.port);
         for (const to of rule.to) {
           if (to.ipBlock) expect([[5432], [6379]], p.metadata.name).toContainEqual(ports);
+          else if (to.namespaceSelector && roleOf(p.spec.podSelector) === 'judge')
+            expect(to.namespaceSelector.matchLabels['kubernetes.io/metadata.name'], p.metadata.name).toBe(
+              'monitoring',
+            );
           else if (to.namespaceSelector)
             expect(to.podSelector.matchLabels['k8s-app'], p.metadata.name).toBe('kube-dns');
           else expect(to.podSelector.matchLabels['app.kubernetes.io/name'], p.metadata.name).toBe('voyage');
@@ -353,21 +358,30 @@ describe('deploy/k8s', () => {
       'pod',
       ...endpoint.relabelings.map((r: { targetLabel: string }) => r.targetLabel),
     ]);
-    const metricLabels = new Set(['method', 'route', 'status_code', 'le']);
+    const metricLabels = new Set(['method', 'route', 'status_code', 'le', 'outcome']);
+    const policy = await loadReleasePolicy();
     const templates = rendered.production!.filter((o) => o.kind === 'AnalysisTemplate');
-    const queries = templates.flatMap((t) =>
-      t.spec.metrics.filter((m: { provider: object }) => 'prometheus' in m.provider),
+    const judges = templates.flatMap((t) =>
+      t.spec.metrics.filter((m: { name: string }) => m.name === 'judge'),
     );
-    expect(queries.length).toBeGreaterThan(0);
-    for (const m of queries) {
-      const used = [...m.provider.prometheus.query.matchAll(/(\w+)(?:=~|!~|!=|=)"/g)].map((x) => x[1]);
+    expect(judges.length).toBeGreaterThan(0);
+    for (const m of judges) {
+      const args: string[] = m.provider.job.spec.template.spec.containers[0].args;
+      const selectors = ['--canary', '--baseline']
+        .filter((o) => args.includes(o))
+        .map((o) => args[args.indexOf(o) + 1] ?? '');
+      const q = promQueries(selectors.join(','), policy.analysis.window, policy.analysis.metrics);
+      const text = [q.requests, ...q.metrics.map((x) => (x.kind === 'proportion' ? x.bad : x.buckets))].join(
+        ' ',
+      );
+      const used = [...text.matchAll(/(\w+)(?:=~|!~|!=|=)"/g)].map((x) => x[1]!);
+      expect(used).toContain('rollouts_pod_template_hash');
       for (const label of used)
         expect(produced.has(label) || metricLabels.has(label), `${m.name}: label ${label}`).toBe(true);
     }
     // The pods' port and a scrape interval that gives every analysis window several samples.
     const pods = runningPods(rendered.production!);
     for (const p of pods) expect(p.containerPortNames).toContain(endpoint.port);
-    const policy = await loadReleasePolicy();
     const scrapeMs = Number.parseInt(endpoint.interval, 10) * 1000;
     expect(scrapeMs).toBeLessThanOrEqual(policy.analysis.interval);
     expect(policy.analysis.window).toBeGreaterThanOrEqual(4 * scrapeMs);

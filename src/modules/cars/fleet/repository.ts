@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../database.js';
-import type { CarRow, CarsTable, LocationsTable } from './tables.js';
+import type { CarRow, LocationsTable } from './tables.js';
 
 export type { CarRow } from './tables.js';
 
