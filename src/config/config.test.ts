@@ -161,12 +161,15 @@ describe('config', () => {
       latencyFactor: 1,
       errorStatus: 500,
       paths: ['/search', '/bookings'],
+      startAfter: 0,
     });
     expect(parseFaultInjection('error_rate=0.1,error_status=422,latency_factor=1.4')).toMatchObject({
       errorRate: 0.1,
       errorStatus: 422,
       latencyFactor: 1.4,
     });
+    expect(parseFaultInjection('start_after=10')).toMatchObject({ startAfter: 10 });
+    expect(parseFaultInjection('start_after=-1')).toMatch(/whole number/);
     expect(parseFaultInjection('error_status=200')).toMatch(/4xx or 5xx/);
     expect(parseFaultInjection('latency_factor=0.5')).toMatch(/between 1 and 100/);
     expect(parseFaultInjection('error_rate=2')).toMatch(/between 0 and 1/);

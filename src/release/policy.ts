@@ -54,7 +54,7 @@ const JudgedMetric = z.discriminatedUnion('test', [
       /** A histogram (without the _bucket suffix). */
       metric: metricName.default('http_request_duration_seconds'),
       /** Effect-size floor: the canary's median must be at least this many times the baseline's … */
-      effect: z.number().min(1).default(1.2),
+      effect: z.number().min(1).default(1.3),
       /** … and slower by at least this many seconds: a millisecond is not worth a rollback. */
       minDifferenceSeconds: z.number().min(0).default(0.005),
     })
@@ -81,7 +81,7 @@ export const DEFAULT_METRICS: z.input<typeof JudgedMetric>[] = [
     weight: 30,
     required: true,
     minSamples: 50,
-    effect: 1.2,
+    effect: 1.3,
     minDifferenceSeconds: 0.005,
   },
   {

@@ -269,11 +269,14 @@ describe('readiness and faults', () => {
     }
     const logic = await createTestApp({
       env: {
-        VOYAGE_FAULT_INJECTION: 'error_rate=1,error_status=422,paths=/bookings',
+        VOYAGE_FAULT_INJECTION: 'error_rate=1,error_status=422,paths=/bookings,start_after=1',
         VOYAGE_ALLOW_FAULT_INJECTION: 'true',
       },
     });
     try {
+      // The first matching request is left alone (it fails validation on its own: 400).
+      const first = await logic.app.inject({ method: 'POST', url: '/bookings', payload: {} });
+      expect(first.statusCode).not.toBe(422);
       const res = await logic.app.inject({ method: 'POST', url: '/bookings', payload: {} });
       expect(res.statusCode).toBe(422);
       expect(errorCode(res)).toBe('injected_fault');

@@ -14,11 +14,20 @@ export interface FaultInjection {
   errorStatus: number;
   /** Only requests whose path starts with one of these; all but health and metrics when empty. */
   paths: string[];
+  /** The first this many matching requests of the process are left alone (a fault that shows under traffic only). */
+  startAfter: number;
 }
 
-/** "error_rate=0.3,error_status=422,latency_ms=800,latency_factor=1.4,paths=/search|/bookings" */
+/** "error_rate=0.3,error_status=422,latency_ms=800,latency_factor=1.4,paths=/search|/bookings,start_after=10" */
 export function parseFaultInjection(spec: string): FaultInjection | string {
-  const out: FaultInjection = { errorRate: 0, latencyMs: 0, latencyFactor: 1, errorStatus: 500, paths: [] };
+  const out: FaultInjection = {
+    errorRate: 0,
+    latencyMs: 0,
+    latencyFactor: 1,
+    errorStatus: 500,
+    paths: [],
+    startAfter: 0,
+  };
   for (const part of spec
     .split(',')
     .map((p) => p.trim())
@@ -42,10 +51,15 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
       if (!(Number.isInteger(n) && n >= 400 && n <= 599))
         return `error_status must be a 4xx or 5xx status (got "${value}")`;
       out.errorStatus = n;
+    } else if (key === 'start_after') {
+      const n = Number(value);
+      if (!(Number.isInteger(n) && n >= 0))
+        return `start_after must be a whole number of requests (got "${value}")`;
+      out.startAfter = n;
     } else if (key === 'paths') {
       out.paths = value.split('|').filter(Boolean);
     } else {
-      return `unknown key "${key}"; expected error_rate, error_status, latency_ms, latency_factor or paths`;
+      return `unknown key "${key}"; expected error_rate, error_status, latency_ms, latency_factor, paths or start_after`;
     }
   }
   return out;
@@ -63,8 +77,9 @@ export const faultInjectionPlugin = fp<{ faults: FaultInjection; random?: () => 
       return faults.paths.length === 0 || faults.paths.some((p) => url.startsWith(p));
     };
     const started = new WeakMap<object, bigint>();
+    let seen = 0;
     app.addHook('onRequest', async (request) => {
-      if (!applies(request.url)) return;
+      if (!applies(request.url) || ++seen <= faults.startAfter) return;
       started.set(request, process.hrtime.bigint());
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
       if (faults.errorRate > 0 && random() < faults.errorRate) {
