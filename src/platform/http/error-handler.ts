@@ -61,6 +61,9 @@ function toAppError(err: FastifyError | Error, constraints: Map<string, Constrai
     if (err.code === SQLSTATE.uniqueViolation || err.code === SQLSTATE.exclusionViolation) {
       return new AppError(409, 'conflict', 'The request conflicts with existing data');
     }
+    if (err.code === SQLSTATE.foreignKeyViolation) {
+      return new AppError(409, 'reference_not_found', 'The request refers to a record that does not exist');
+    }
     if (err.code.startsWith('22'))
       return new AppError(400, 'invalid_input', 'A value in the request is out of range');
     if (err.code === SQLSTATE.queryCanceled || err.code === SQLSTATE.lockNotAvailable) {
