@@ -51,7 +51,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
 
   // Third-party plugins.
-  await registerEdgePlugins(app, { http: config.http, redis: ctx.redis });
+  await registerEdgePlugins(app, { http: config.http, redis: ctx.redis, metrics: ctx.metrics });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Voyage API', version: VERSION, description: 'Cars, stays, flights and trips.' },

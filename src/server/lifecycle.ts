@@ -6,9 +6,10 @@ import type { Health } from '../platform/observability/health.js';
 import type { Logger } from '../platform/observability/logger.js';
 
 /**
- * Graceful lifecycle: on SIGTERM readiness turns 503 at once, the process keeps serving for the
- * drain delay (so load balancers see it leave), then stops accepting, lets in-flight requests
- * finish and closes its pools. A second signal exits at once.
+ * Graceful lifecycle: on SIGTERM readiness turns 503 at once and every response says
+ * Connection: close; the process keeps serving for the drain delay (so load balancers see it
+ * leave), waits for the requests still in flight, and only then closes the listener and its
+ * pools. A second signal exits at once.
  */
 /** What serving needs from a process context (the AppContext, or the gateway's). */
 export interface ServingContext {
@@ -24,6 +25,14 @@ export async function listenWithGrace(
   onClose: () => Promise<void> = async () => {},
 ) {
   const { config, log, health } = ctx;
+  // Counted on the raw server, so that every request is seen whatever route or hook it meets.
+  let inFlight = 0;
+  app.server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+    });
+  });
   closeWithGrace(
     {
       delay: config.shutdown.drainDelayMs + config.shutdown.timeoutMs,
@@ -34,6 +43,9 @@ export async function listenWithGrace(
       health.startShutdown();
       log.info({ signal, drainDelayMs: config.shutdown.drainDelayMs }, 'shutdown: not ready, draining');
       await sleep(config.shutdown.drainDelayMs);
+      const deadline = Date.now() + config.shutdown.timeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await sleep(25);
+      log.info({ inFlight }, 'shutdown: closing the listener');
       await app.close();
       await onClose();
       await ctx.close();

@@ -97,6 +97,7 @@ export function errorBody(request: FastifyRequest, error: AppError): ErrorBody {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   if (error.headers) reply.headers(error.headers);
   return reply
+    .header('x-request-id', request.id)
     .status(error.statusCode)
     .type('application/json; charset=utf-8')
     .send(errorBody(request, error));

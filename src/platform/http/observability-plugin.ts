@@ -66,7 +66,7 @@ export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
       async (_request, reply) => {
         const r = await health.readiness();
         const body = {
-          status: r.ready ? 'ready' : 'not ready',
+          status: r.ready ? (r.degraded ? 'degraded' : 'ready') : 'not ready',
           checks: r.checks,
           ...(Object.keys(r.details).length ? { details: r.details } : {}),
         };
