@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
+import { isConnectionError } from '../platform/db/errors.js';
 import type { Health } from '../platform/observability/health.js';
 import type { Logger } from '../platform/observability/logger.js';
 
@@ -33,9 +34,11 @@ export async function listenWithGrace(
       inFlight--;
     });
   });
-  closeWithGrace(
+  const grace = closeWithGrace(
     {
       delay: config.shutdown.drainDelayMs + config.shutdown.timeoutMs,
+      // Handled below: a background call that lost the database is not a reason to exit.
+      skip: ['unhandledRejection'],
       logger: { error: (m: unknown) => log.error({ detail: String(m) }, 'forced exit') },
     },
     async ({ signal, err }) => {
@@ -52,6 +55,20 @@ export async function listenWithGrace(
       log.info('shutdown complete');
     },
   );
+  // pg-boss marks jobs done or failed without awaiting it; while the database is down those writes
+  // reject with nobody to catch them. The job stays active and pg-boss retries it once it expires.
+  process.on('unhandledRejection', (reason) => {
+    if (isConnectionError(reason)) {
+      log.warn(
+        { reason: (reason as Error).message },
+        'a background database call failed: database unreachable',
+      );
+      return;
+    }
+    log.error({ err: reason }, 'fatal error; shutting down');
+    process.exitCode = 1;
+    void grace.close();
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   return address;
 }

@@ -112,7 +112,13 @@ export const errorHandlerPlugin = fp(
 
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const appError = toAppError(err, constraints);
-      if (appError.statusCode >= 500) {
+      if (appError.code === 'database_unavailable') {
+        // An outage answers many requests alike: one short line each, no stack.
+        request.log.warn(
+          { code: appError.code, reason: err.message },
+          'request failed: database unavailable',
+        );
+      } else if (appError.statusCode >= 500) {
         request.log.error({ err }, 'request failed');
       } else if (!(err instanceof AppError)) {
         request.log.info({ code: appError.code, reason: err.message }, 'request rejected');
