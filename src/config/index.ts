@@ -182,6 +182,11 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       rateLimitMax: e.RATE_LIMIT_MAX,
       rateLimitWindowMs: e.RATE_LIMIT_WINDOW,
       authRateLimitMax: e.AUTH_RATE_LIMIT_MAX,
+      rateLimitAllow: e.RATE_LIMIT_ALLOW.split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+      headersTimeoutMs: e.REQUEST_HEADERS_TIMEOUT,
+      bodyTimeoutMs: e.REQUEST_BODY_TIMEOUT,
       trustProxy: e.TRUST_PROXY ?? false,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
     },

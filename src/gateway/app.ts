@@ -15,7 +15,7 @@ import { gatewayProxyPlugin } from './proxy.js';
  */
 export async function buildGateway(ctx: GatewayContext) {
   const app = Fastify(serverOptions(ctx.config.http, ctx.log));
-  await registerEdgePlugins(app, { http: ctx.config.http, redis: ctx.redis });
+  await registerEdgePlugins(app, { http: ctx.config.http, redis: ctx.redis, metrics: ctx.metrics });
   await app.register(errorHandlerPlugin);
   await app.register(traceContextPlugin, { start: true });
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });

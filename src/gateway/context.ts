@@ -3,7 +3,7 @@ import type { Config, Secrets } from '../config/index.js';
 import { MODULE_MANIFEST } from '../modules/manifest.js';
 import { systemClock } from '../platform/clock.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';
-import { createHealth, type Health } from '../platform/observability/health.js';
+import { createHealth, type Health, redisCheck } from '../platform/observability/health.js';
 import { createLogger, type Logger } from '../platform/observability/logger.js';
 import { createMetrics, type Metrics } from '../platform/observability/metrics.js';
 import type { GatewayRoute } from './proxy.js';
@@ -118,7 +118,8 @@ export function createGatewayContext(
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
     const r = redis;
-    health.register('redis', async () => (await r.ping()) === 'PONG');
+    // Not critical: rate limits fall back to per-process counting while Redis is away.
+    health.register('redis', redisCheck(r), { critical: false });
   }
 
   return {

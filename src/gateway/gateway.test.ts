@@ -1,6 +1,6 @@
 // Over 300 lines: configuration and forwarding cases share the same echo upstreams and gateway.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { readConfig } from '../config/index.js';
@@ -166,6 +166,40 @@ describe('gateway forwarding', () => {
     });
     expect(res.json()).toMatchObject({ upstream: 'main', body: payload });
     expect(main.seen.at(-1)?.headers['content-type']).toBe('application/json');
+  });
+
+  it('answers Expect: 100-continue itself and forwards the body without the expectation', async () => {
+    const payload = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(20), name: 'A' });
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: '/auth/signup',
+      headers: { 'content-type': 'application/json', expect: '100-continue' },
+      payload,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ upstream: 'main', body: payload });
+    expect(main.seen.at(-1)?.headers.expect).toBeUndefined();
+  });
+
+  it('answers OPTIONS * itself, without an upstream', async () => {
+    const before = main.seen.length;
+    // A real socket: the server-wide form cannot be sent through inject().
+    await gw.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (gw.app.server.address() as AddressInfo).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
+      socket.on('data', (d) => {
+        out += d;
+      });
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 204/);
+    expect(answer.toLowerCase()).toContain('allow: get');
+    expect(main.seen.length).toBe(before);
   });
 
   it('starts a W3C trace when none arrives and hands upstreams the request id', async () => {

@@ -37,19 +37,51 @@ export function memoryCache(maxEntries = 10_000, now: () => number = Date.now): 
   };
 }
 
-export function redisCache(redis: Redis, prefix = 'voyage:'): Cache {
+/**
+ * Shared entries in Redis. While Redis is unreachable (or slow past the deadline) the cache falls
+ * back to this process's memory instead of failing or stalling the request: a miss costs a
+ * recomputation, an entry written meanwhile is kept locally until it expires.
+ */
+export function redisCache(
+  redis: Redis,
+  prefix = 'voyage:',
+  opts: { deadlineMs?: number; onFallback?: (reason: string) => void } = {},
+): Cache {
+  const local = memoryCache();
+  const deadlineMs = opts.deadlineMs ?? 250;
+  async function remote<T>(op: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+    if (redis.status !== 'ready') {
+      opts.onFallback?.(`redis is ${redis.status}`);
+      return { ok: false };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs);
+      });
+      return { ok: true, value: await Promise.race([op(), deadline]) };
+    } catch (err) {
+      opts.onFallback?.((err as Error).message);
+      return { ok: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return {
     kind: 'redis',
     async get<T>(key: string) {
-      const raw = await redis.get(prefix + key);
-      return raw === null ? undefined : (JSON.parse(raw) as T);
+      const r = await remote(() => redis.get(prefix + key));
+      if (r.ok && r.value !== null) return JSON.parse(r.value) as T;
+      return local.get<T>(key);
     },
     async set(key, value, ttlMs) {
       if (ttlMs <= 0) return;
-      await redis.set(prefix + key, JSON.stringify(value), 'PX', Math.ceil(ttlMs));
+      const r = await remote(() => redis.set(prefix + key, JSON.stringify(value), 'PX', Math.ceil(ttlMs)));
+      if (!r.ok) await local.set(key, value, ttlMs);
     },
     async del(key) {
-      await redis.del(prefix + key);
+      await local.del(key);
+      await remote(() => redis.del(prefix + key));
     },
   };
 }

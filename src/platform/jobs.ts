@@ -1,6 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
+import { serviceUnavailable } from './http/errors.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -254,6 +255,7 @@ export function createJobs(opts: JobsOptions) {
 
     /** Jobs whose retries ran out, newest first. */
     async deadLetters(name: JobName, limit = 50) {
+      if (!started) throw serviceUnavailable('jobs_unavailable', 'Background jobs are not running here');
       const res = await pool.query(
         `SELECT id, data, output, created_on FROM pgboss.job WHERE name = $1 ORDER BY created_on DESC LIMIT $2`,
         [`${name}.dead`, limit],
@@ -263,7 +265,8 @@ export function createJobs(opts: JobsOptions) {
 
     /** Sends a dead-lettered job back to its queue and removes it from the dead letters. */
     async retryDeadLetter(name: JobName, id: string) {
-      if (!boss) throw new Error('jobs are not started');
+      if (!boss || !started)
+        throw serviceUnavailable('jobs_unavailable', 'Background jobs are not running here');
       const res = await pool.query(`DELETE FROM pgboss.job WHERE name = $1 AND id = $2 RETURNING data`, [
         `${name}.dead`,
         id,

@@ -14,6 +14,7 @@ import type { ModuleDefinition } from '../modules/module.js';
 import { authPlugin } from '../platform/http/auth.js';
 import { registerEdgePlugins, serverOptions } from '../platform/http/edge-plugins.js';
 import { errorHandlerPlugin } from '../platform/http/error-handler.js';
+import { serviceUnavailable } from '../platform/http/errors.js';
 import { faultInjectionPlugin } from '../platform/http/fault-injection.js';
 import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
@@ -33,7 +34,11 @@ export interface BuildOptions {
   /** Which modules' routes to serve; all by default. */
   modules?: readonly ModuleName[];
   services?: Services;
+  /** While this returns a reason, requests other than probes get 503 `starting`. */
+  startup?: () => string | undefined;
 }
+
+const PROBES = new Set(['/health', '/health/ready', '/metrics']);
 
 /**
  * Layers, in order: third-party plugins, platform plugins, then module routes.
@@ -46,7 +51,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
 
   // Third-party plugins.
-  await registerEdgePlugins(app, { http: config.http, redis: ctx.redis });
+  await registerEdgePlugins(app, { http: config.http, redis: ctx.redis, metrics: ctx.metrics });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Voyage API', version: VERSION, description: 'Cars, stays, flights and trips.' },
@@ -58,6 +63,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   // Platform plugins.
   await app.register(errorHandlerPlugin);
+  const startup = options.startup;
+  if (startup) {
+    app.addHook('onRequest', async (request) => {
+      const reason = startup();
+      if (reason && !PROBES.has(request.url.split('?')[0] ?? '')) {
+        throw serviceUnavailable('starting', `Voyage is starting (${reason}); try again shortly`);
+      }
+    });
+  }
   await app.register(traceContextPlugin);
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
   await app.register(authPlugin, { tokens: ctx.accessTokens });

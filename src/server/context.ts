@@ -11,7 +11,7 @@ import { createMigrator, type Migrator } from '../platform/db/migrator.js';
 import { type Database, openDatabase } from '../platform/db/pool.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';
 import { createJobs, type Jobs } from '../platform/jobs.js';
-import { createHealth, type Health } from '../platform/observability/health.js';
+import { createHealth, type Health, redisCheck } from '../platform/observability/health.js';
 import { createLogger, type Logger } from '../platform/observability/logger.js';
 import { createMetrics, type Metrics } from '../platform/observability/metrics.js';
 import { type ResolvedSecrets, resolveSecrets } from '../platform/secrets.js';
@@ -84,8 +84,14 @@ export async function createContext(
     });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   }
-  const cache = redis ? redisCache(redis, config.redisPrefix) : memoryCache();
   const metrics = createMetrics();
+  const cacheFallbacks = metrics.counter(
+    'voyage_cache_fallbacks_total',
+    'Cache operations served from process memory because Redis was unreachable',
+  );
+  const cache = redis
+    ? redisCache(redis, config.redisPrefix, { onFallback: () => cacheFallbacks.inc() })
+    : memoryCache();
   const jobs = createJobs({ pool: database.pool, log, metrics, work: role === 'all' || role === 'worker' });
   const health = createHealth(config.healthCheckTimeoutMs);
 
@@ -100,7 +106,9 @@ export async function createContext(
   });
   if (redis) {
     const r = redis;
-    health.register('redis', async () => (await r.ping()) === 'PONG');
+    // Not critical: without Redis, rate limits and the cache work per process, so readiness
+    // reports the degradation without taking every replica out at once.
+    health.register('redis', redisCheck(r), { critical: false });
   }
 
   metrics.gauge('voyage_db_pool_connections', 'Database pool connections by state', ['state'], (g) => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.js';
 import { type LoadProgress, LoadSetupError, runLoad } from '../../ops/load/run.js';
 import { SCENARIOS, type ScenarioName } from '../../ops/load/scenarios.js';
-import { checkSlo } from '../../ops/load/slo.js';
+import { checkSlo, rateLimitedRun } from '../../ops/load/slo.js';
 import { DEFAULT_POLICY_FILE, loadReleasePolicy } from '../../release/policy.js';
 import { createOutput, table } from '../output.js';
 import { type CommandModule, wholeNumber } from './types.js';
@@ -43,7 +43,7 @@ export const loadCommand: CommandModule = {
       .command('load')
       .argument('<url>', 'base URL of a running Voyage, e.g. http://localhost:3000')
       .description(
-        'Load test a running Voyage with generated travellers, then check latency and error rate against `slo` in the release policy. Exit 0: within the SLO; 1: not; 2: the test could not run.',
+        'Load test a running Voyage with generated travellers, then check latency and error rate against `slo` in the release policy. Exit 0: within the SLO; 1: not; 2: the test could not run (or the target rate-limited it; RATE_LIMIT_ALLOW on the target lets it through).',
       )
       .option('--scenario <name>', `${SCENARIOS.join(' | ')}`, 'mixed')
       .option('--connections <n>', 'concurrent connections', positive('--connections'), 10)
@@ -100,6 +100,12 @@ export const loadCommand: CommandModule = {
         }
         if (live && !o.json) process.stderr.write('\n');
 
+        const limited = rateLimitedRun(result);
+        if (limited) {
+          out.result(limited, { ok: false, rateLimited: true, advice: limited, ...result });
+          process.exitCode = 2;
+          return;
+        }
         const checks = checkSlo(result, policy.slo);
         const ok = checks.every((c) => c.ok);
         const statuses = Object.entries(result.statuses)

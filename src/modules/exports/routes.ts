@@ -96,6 +96,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<RouteDeps<ExportsService>> = a
   app.get(
     '/calendar/:token.ics',
     {
+      config: { secretParams: ['token'] },
       schema: {
         tags: ['exports'],
         summary: 'A private calendar feed (text/calendar); the token is the credential, revocable',

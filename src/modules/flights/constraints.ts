@@ -1,3 +1,4 @@
+import { SUBJECT_GONE } from '../../platform/http/auth.js';
 import type { ConstraintError } from '../../platform/http/errors.js';
 
 /** Flight constraint violations as clients see them (the service and the error handler use these). */
@@ -12,4 +13,5 @@ export const FLIGHTS_CONSTRAINTS = {
     code: 'flight_number_taken',
     message: 'A route with this flight number exists',
   },
+  flight_bookings_user_id_fkey: SUBJECT_GONE,
 } as const satisfies Record<string, ConstraintError>;

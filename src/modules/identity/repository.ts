@@ -97,24 +97,6 @@ export function createIdentityRepository(base: Db) {
         .execute();
     },
 
-    /** Failed logins for an account since its last success, within the window. */
-    async recentLoginFailures(email: string, since: Date, db: Db = base) {
-      const lastSuccess = db
-        .selectFrom('audit_log')
-        .select((eb) => eb.fn.max('occurred_at').as('at'))
-        .where('subject', '=', email)
-        .where('action', '=', 'login.success');
-      const row = await db
-        .selectFrom('audit_log')
-        .select((eb) => [eb.fn.countAll<number>().as('failures'), eb.fn.min('occurred_at').as('oldest')])
-        .where('subject', '=', email)
-        .where('action', '=', 'login.failure')
-        .where('occurred_at', '>', since)
-        .where((eb) => eb.or([eb(lastSuccess, 'is', null), eb('occurred_at', '>', lastSuccess)]))
-        .executeTakeFirstOrThrow();
-      return { failures: Number(row.failures), oldest: row.oldest as Date | null };
-    },
-
     listAudit(filter: { subject?: string; action?: string; limit?: number }, db: Db = base) {
       let q = db
         .selectFrom('audit_log')

@@ -97,4 +97,19 @@ export const identityRoutes: FastifyPluginAsyncZod<RouteDeps<IdentityService>> =
     async (request) =>
       identity.setRole(request.params.id, request.body.role, request.principal!.userId, meta(request)),
   );
+
+  app.post(
+    '/auth/lockouts/unlock',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['auth'],
+        summary: 'Let an account locked out by failed logins sign in again, from every address (admin)',
+        security: [{ bearer: [] }],
+        body: z.object({ email: z.email().max(254) }),
+        response: { 200: z.object({ unlocked: z.number().int() }) },
+      },
+    },
+    async (request) => identity.unlockLogin(request.body.email, request.principal!.userId, meta(request)),
+  );
 };

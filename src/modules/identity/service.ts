@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import { IDENTITY_CONSTRAINTS } from './constraints.js';
+import { createLoginLockout } from './lockout.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import { type AuditEntry, createIdentityRepository } from './repository.js';
@@ -70,24 +71,19 @@ export function createIdentityService(deps: IdentityDeps) {
     };
   }
 
-  async function assertNotLockedOut(email: string) {
+  const lockout = createLoginLockout(db, { max: auth.loginMaxFailures, windowMs: auth.loginLockoutWindowMs });
+
+  async function countAttempt(email: string, ip: string) {
     const now = clock.now();
-    const { failures, oldest } = await repo.recentLoginFailures(
-      email,
-      new Date(now.getTime() - auth.loginLockoutWindowMs),
+    const { retryAfterMs } = await lockout.attempt(email, ip, now);
+    if (retryAfterMs === undefined) return;
+    const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    loginFailures.inc({ reason: 'locked_out' });
+    throw tooManyRequests(
+      'too_many_login_attempts',
+      `Too many failed logins for this account from this address; try again in ${retryAfter} seconds`,
+      retryAfter,
     );
-    if (failures >= auth.loginMaxFailures && oldest) {
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((oldest.getTime() + auth.loginLockoutWindowMs - now.getTime()) / 1000),
-      );
-      loginFailures.inc({ reason: 'locked_out' });
-      throw tooManyRequests(
-        'too_many_login_attempts',
-        `Too many failed logins for this account; try again in ${retryAfter} seconds`,
-        retryAfter,
-      );
-    }
   }
 
   return {
@@ -110,7 +106,8 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async login(body: LoginBody, meta: RequestMeta): Promise<AuthTokens> {
-      await assertNotLockedOut(body.email);
+      const ip = meta.ip ?? 'unknown';
+      await countAttempt(body.email, ip);
       const user = await repo.findUserByEmail(body.email);
       const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, body.password);
       if (!user || !ok) {
@@ -118,10 +115,19 @@ export function createIdentityService(deps: IdentityDeps) {
         await audit({ action: 'login.failure', actorId: user?.id ?? null, subject: body.email }, meta);
         throw unauthorized('invalid_credentials', 'Email or password is wrong');
       }
-      return db.transaction().execute(async (tx) => {
+      const tokens = await db.transaction().execute(async (tx) => {
         await audit({ action: 'login.success', actorId: user.id, subject: user.email }, meta, tx);
         return issueTokens(user, randomUUID(), tx);
       });
+      await lockout.succeeded(body.email, ip);
+      return tokens;
+    },
+
+    /** Lets an account sign in again from every address (admin). */
+    async unlockLogin(email: string, actorId: string, meta: RequestMeta): Promise<{ unlocked: number }> {
+      const unlocked = await lockout.unlock(email, clock.now());
+      await audit({ action: 'login.unlock', actorId, subject: email.toLowerCase() }, meta);
+      return { unlocked };
     },
 
     async refresh(token: string, meta: RequestMeta): Promise<AuthTokens> {

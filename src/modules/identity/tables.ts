@@ -33,7 +33,15 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export interface LoginLockoutsTable {
+  email: string;
+  ip: string;
+  attempts: number;
+  window_started_at: Date;
+}
+
 export interface IdentityTables {
+  login_lockouts: LoginLockoutsTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   audit_log: AuditLogTable;

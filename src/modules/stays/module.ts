@@ -1,10 +1,12 @@
 import { defineModule, job } from '../module.js';
+import { STAYS_CONSTRAINTS } from './constraints.js';
 import { staysRoutes } from './routes.js';
 import { ROLL_INVENTORY_JOB, type StaysService } from './service.js';
 
 export const staysModule = defineModule<StaysService>({
   name: 'stays',
   routes: staysRoutes,
+  constraints: STAYS_CONSTRAINTS,
   jobs: (stays, { log }) => ({
     jobs: [
       job({

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/test-app.js';
 import { seed } from '../../demo/seed.js';
 import { parseReleasePolicy } from '../../release/policy.js';
 import { type LoadResult, runLoad } from './run.js';
-import { checkSlo } from './slo.js';
+import { checkSlo, rateLimitedRun } from './slo.js';
 
 const SLO = parseReleasePolicy('strategy: canary').slo;
 
@@ -106,6 +106,32 @@ describe('voyage load against a failing Voyage', () => {
     expect(checks.latency?.ok).toBe(false);
     // 5xx are errors, not "unexpected": the scenario itself ran as designed.
     expect(checks.validity?.ok).toBe(true);
+  });
+});
+
+describe('voyage load against a rate-limited Voyage', () => {
+  it('says plainly that it was rate limited and how to allow it; an allow-listed address is not limited', async () => {
+    const limited = await listening({ RATE_LIMIT_MAX: '20', RATE_LIMIT_WINDOW: '1m' });
+    try {
+      const result = await load(limited.url, 'search');
+      expect(result.statuses['429']).toBeGreaterThan(0);
+      expect(rateLimitedRun(result)).toMatch(/Rate limited: \d+ of \d+ answers were 429/);
+      expect(rateLimitedRun(result)).toMatch(/RATE_LIMIT_ALLOW=/);
+    } finally {
+      await limited.t.close();
+    }
+    const allowed = await listening({
+      RATE_LIMIT_MAX: '20',
+      RATE_LIMIT_WINDOW: '1m',
+      RATE_LIMIT_ALLOW: '127.0.0.1',
+    });
+    try {
+      const result = await load(allowed.url, 'search');
+      expect(result.statuses['429']).toBeUndefined();
+      expect(rateLimitedRun(result)).toBeUndefined();
+    } finally {
+      await allowed.t.close();
+    }
   });
 });
 

@@ -58,3 +58,20 @@ export function checkSlo(result: LoadResult, slo: ReleasePolicy['slo']): SloChec
     },
   ];
 }
+
+/**
+ * When the target's rate limit answered a noticeable share of the run, the run measured the
+ * limit, not the service: the load tester says so and how to run it instead of reporting an SLO
+ * verdict. Undefined when the limit did not get in the way.
+ */
+export function rateLimitedRun(result: LoadResult): string | undefined {
+  const limited = Number(result.statuses['429'] ?? 0);
+  if (!result.requests || limited / result.requests <= MAX_UNEXPECTED_SHARE) return undefined;
+  return [
+    `Rate limited: ${limited} of ${result.requests} answers were 429 rate_limited. This run measured the`,
+    "target's per-address rate limit, not Voyage, so it is not judged against the SLO.",
+    "Run the target with RATE_LIMIT_ALLOW=<this machine's address> (e.g. RATE_LIMIT_ALLOW=127.0.0.1,::1",
+    'for a local run; behind a proxy with TRUST_PROXY=true, the forwarded address), or RATE_LIMIT_MAX=0 on',
+    'a test instance, then run voyage load again. The limiter forgets this address after RATE_LIMIT_WINDOW.',
+  ].join('\n');
+}

@@ -47,7 +47,10 @@ export const CORE_STEPS: SmokeStepDef[] = [
     async run(c) {
       const res = await c.call('GET', '/health/ready');
       expectStatus(res, 200, 'GET /health/ready');
-      check(res.json?.status === 'ready', 'GET /health/ready: status is not "ready"');
+      check(
+        res.json?.status === 'ready' || res.json?.status === 'degraded',
+        'GET /health/ready: status is not "ready"',
+      );
     },
   },
   {

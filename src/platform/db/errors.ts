@@ -20,7 +20,9 @@ export const SQLSTATE = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   adminShutdown: '57P01',
+  crashShutdown: '57P02',
   cannotConnectNow: '57P03',
+  tooManyConnections: '53300',
 } as const;
 
 export function isPgError(err: unknown): err is PgError {
@@ -36,20 +38,32 @@ export function isConstraintViolation(err: unknown, constraint?: string): err is
   return constraint === undefined || err.constraint === constraint;
 }
 
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+]);
+
 /** Errors that mean the database is unreachable rather than that the query was wrong. */
 export function isConnectionError(err: unknown): boolean {
   if (isPgError(err))
     return (
       err.code.startsWith('08') ||
       err.code === SQLSTATE.adminShutdown ||
-      err.code === SQLSTATE.cannotConnectNow
+      err.code === SQLSTATE.crashShutdown ||
+      err.code === SQLSTATE.cannotConnectNow ||
+      err.code === SQLSTATE.tooManyConnections
     );
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'ETIMEDOUT' ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(err.message)
+  if (code && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end|connection is closed/i.test(
+    err.message,
   );
 }

@@ -84,10 +84,22 @@ export function pglitePool(db: PGlite): pg.Pool {
     max: 1,
     idleTimeoutMillis: 0,
   } as unknown as pg.PoolConfig);
-  pool.on('error', () => {
-    /* errors surface on the query that caused them */
-  });
+  guardPool(pool);
   return pool;
+}
+
+/**
+ * A connection that dies (the server stopped, its backend terminated, the network cut) makes its
+ * client emit 'error'. pg-pool listens only while a client is idle; a checked-out client with no
+ * listener would take the process down. Every client gets a listener for its whole life: the query
+ * in flight fails on its own (and maps to 503 database_unavailable), and pg-pool drops the client
+ * on release because it is no longer queryable.
+ */
+export function guardPool(pool: pg.Pool, onError: (err: Error) => void = () => {}): void {
+  pool.on('error', onError);
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+  });
 }
 
 export interface OpenDatabaseOptions {
@@ -163,8 +175,6 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });
-  pool.on('error', () => {
-    /* an idle client lost its connection; the pool replaces it on next use */
-  });
+  guardPool(pool);
   return { kind: 'postgres', pool, close: () => pool.end() };
 }

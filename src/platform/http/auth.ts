@@ -2,7 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '../clock.js';
-import { forbidden, unauthorized } from './errors.js';
+import { type ConstraintError, forbidden, unauthorized } from './errors.js';
+
+/**
+ * A valid token whose subject no longer exists (removed, or a restore from before it signed up):
+ * modules map the foreign keys that point at it to this, so that writes answer 401 instead of 500.
+ */
+export const SUBJECT_GONE: ConstraintError = {
+  statusCode: 401,
+  code: 'account_not_found',
+  message: 'The account this token belongs to no longer exists; sign in again',
+};
 
 /**
  * Access tokens: short-lived HS256 JWTs carrying the subject and role. Verified here (and at the

@@ -61,6 +61,9 @@ function toAppError(err: FastifyError | Error, constraints: Map<string, Constrai
     if (err.code === SQLSTATE.uniqueViolation || err.code === SQLSTATE.exclusionViolation) {
       return new AppError(409, 'conflict', 'The request conflicts with existing data');
     }
+    if (err.code === SQLSTATE.foreignKeyViolation) {
+      return new AppError(409, 'reference_not_found', 'The request refers to a record that does not exist');
+    }
     if (err.code.startsWith('22'))
       return new AppError(400, 'invalid_input', 'A value in the request is out of range');
     if (err.code === SQLSTATE.queryCanceled || err.code === SQLSTATE.lockNotAvailable) {
@@ -94,6 +97,7 @@ export function errorBody(request: FastifyRequest, error: AppError): ErrorBody {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   if (error.headers) reply.headers(error.headers);
   return reply
+    .header('x-request-id', request.id)
     .status(error.statusCode)
     .type('application/json; charset=utf-8')
     .send(errorBody(request, error));
@@ -108,7 +112,13 @@ export const errorHandlerPlugin = fp(
 
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const appError = toAppError(err, constraints);
-      if (appError.statusCode >= 500) {
+      if (appError.code === 'database_unavailable') {
+        // An outage answers many requests alike: one short line each, no stack.
+        request.log.warn(
+          { code: appError.code, reason: err.message },
+          'request failed: database unavailable',
+        );
+      } else if (appError.statusCode >= 500) {
         request.log.error({ err }, 'request failed');
       } else if (!(err instanceof AppError)) {
         request.log.info({ code: appError.code, reason: err.message }, 'request rejected');

@@ -4,6 +4,34 @@ import fp from 'fastify-plugin';
 import type { Health } from '../observability/health.js';
 import type { Metrics } from '../observability/metrics.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Path parameters that are credentials (a feed token): never written to the access log. */
+    secretParams?: readonly string[];
+  }
+}
+
+/** Query parameters whose values are credentials wherever they appear. */
+const SECRET_QUERY = /([?&](?:token|access_token|refresh_token|password|secret|key|api_key|code)=)[^&#]*/gi;
+
+/** The URL as the access log may show it: secret path parameters and query values replaced. */
+export function loggableUrl(
+  url: string,
+  params: unknown,
+  secretParams: readonly string[] | undefined,
+): string {
+  let out = url.replace(SECRET_QUERY, '$1[redacted]');
+  if (secretParams && params && typeof params === 'object') {
+    for (const name of secretParams) {
+      const value = (params as Record<string, unknown>)[name];
+      if (typeof value === 'string' && value.length > 0) {
+        out = out.split(value).join('[redacted]').split(encodeURIComponent(value)).join('[redacted]');
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Request ids echoed, spans named by route, RED metrics labelled by route template (never the raw
  * URL), one access log line per request, and the health and metrics endpoints.
@@ -37,7 +65,7 @@ export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
       const line = {
         method: request.method,
         route,
-        url: request.url,
+        url: loggableUrl(request.url, request.params, request.routeOptions.config?.secretParams),
         statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       };
@@ -66,7 +94,7 @@ export const observabilityPlugin = fp<{ metrics: Metrics; health: Health }>(
       async (_request, reply) => {
         const r = await health.readiness();
         const body = {
-          status: r.ready ? 'ready' : 'not ready',
+          status: r.ready ? (r.degraded ? 'degraded' : 'ready') : 'not ready',
           checks: r.checks,
           ...(Object.keys(r.details).length ? { details: r.details } : {}),
         };

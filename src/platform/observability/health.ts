@@ -11,8 +11,18 @@ export interface HealthCheck {
   critical: boolean;
 }
 
+/** A Redis check that answers at once while the client is disconnected (no queued PING). */
+export function redisCheck(redis: { status: string; ping(): Promise<string> }): HealthCheck['check'] {
+  return async () => {
+    if (redis.status !== 'ready') return { ok: false, detail: `redis is ${redis.status}` };
+    return (await redis.ping()) === 'PONG';
+  };
+}
+
 export interface Readiness {
   ready: boolean;
+  /** A non-critical check failed: still serving, with less (per-process limits, no shared cache). */
+  degraded: boolean;
   checks: Record<string, boolean>;
   details: Record<string, unknown>;
 }
@@ -59,12 +69,13 @@ export function createHealth(timeoutMs: number) {
 
     async readiness(): Promise<Readiness> {
       const results = await Promise.all(checks.map(async (c) => ({ c, r: await run(c) })));
-      const out: Readiness = { ready: !shuttingDown, checks: {}, details: {} };
+      const out: Readiness = { ready: !shuttingDown, degraded: false, checks: {}, details: {} };
       if (shuttingDown) out.details.shutdown = 'shutting down';
       for (const { c, r } of results) {
         out.checks[c.name] = r.ok;
         if (r.detail !== undefined) out.details[c.name] = r.detail;
         if (!r.ok && c.critical) out.ready = false;
+        if (!r.ok && !c.critical) out.degraded = true;
       }
       return out;
     },

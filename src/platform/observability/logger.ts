@@ -20,6 +20,12 @@ export const REDACT_PATHS = [
   '*.accessToken',
   'secret',
   '*.secret',
+  'token',
+  '*.token',
+  'currentPassword',
+  '*.currentPassword',
+  'req.headers["proxy-authorization"]',
+  'headers["proxy-authorization"]',
 ];
 
 export function loggerOptions(level: string, base: Record<string, unknown> = {}): LoggerOptions {

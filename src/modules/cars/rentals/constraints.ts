@@ -1,3 +1,4 @@
+import { SUBJECT_GONE } from '../../../platform/http/auth.js';
 import type { ConstraintError } from '../../../platform/http/errors.js';
 
 /** Rental constraint violations as clients see them (the service and the error handler use these). */
@@ -7,4 +8,6 @@ export const RENTALS_CONSTRAINTS = {
     code: 'booking_conflict',
     message: 'The car is already booked for part of this window',
   },
+  bookings_user_id_fkey: SUBJECT_GONE,
+  idempotency_keys_user_id_fkey: SUBJECT_GONE,
 } as const satisfies Record<string, ConstraintError>;
