@@ -40,9 +40,24 @@ export function serverOptions(http: HttpOptions, log: Logger): FastifyServerOpti
  */
 export async function registerEdgePlugins(
   app: FastifyInstance,
-  { http, redis }: { http: HttpOptions; redis: Redis | undefined },
+  {
+    http,
+    redis,
+    imageSources = [],
+  }: { http: HttpOptions; redis: Redis | undefined; imageSources?: string[] },
 ) {
-  await app.register(helmet, { global: true });
+  // Helmet's default policy, without upgrade-insecure-requests: over plain HTTP on a host other
+  // than localhost it makes the browser fetch every script over https, and /docs and the web app
+  // stay blank. Images may also come from the map's tile server.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: null,
+        imgSrc: ["'self'", 'data:', ...imageSources],
+      },
+    },
+  });
   if (http.corsOrigins === '*' || http.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: http.corsOrigins === '*' ? true : http.corsOrigins,
