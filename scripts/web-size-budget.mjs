@@ -35,7 +35,6 @@ const totalBytes = allJs.reduce((sum, f) => sum + gz(f), 0);
 
 const kb = (b) => Math.round((b / 1024) * 10) / 10;
 const figure = {
-  measured: new Date().toISOString(),
   searchPageFirstLoadGzipKB: kb(firstLoadBytes),
   budgetKB: BUDGET_BYTES / 1024,
   mapOnDemandGzipKB: kb(mapBytes),
