@@ -17,6 +17,6 @@ export function RequireAuth({ children }: { children: React.ReactNode }) {
   const location = useLocation();
   if (s) return <>{children}</>;
   const next = encodeURIComponent(location.pathname + location.search);
-  const reason = lastEnd && lastEnd !== 'signed_out' ? `&reason=${lastEnd}` : '';
+  const reason = lastEnd ? `&reason=${lastEnd}` : '';
   return <Navigate to={`/signin?next=${next}${reason}`} replace />;
 }
