@@ -172,6 +172,7 @@ export const en = {
     addBooking: 'Add one of my bookings',
     addActivity: 'Add an activity',
     note: 'Note',
+    otherItems: 'Outside the trip’s days or without a time',
     add: 'Add',
     collaborators: 'Who is on this trip',
     invite: 'Invite',

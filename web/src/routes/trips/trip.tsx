@@ -135,7 +135,10 @@ export function TripPage() {
   const tr = trip.data;
   const byDay = (day: string) =>
     (items.data?.items ?? []).filter((i) => i.startsAt && dayOf(i.startsAt, i.timeZone) === day);
-  const undated = (items.data?.items ?? []).filter((i) => !i.startsAt);
+  // Notes without a time, and bookings outside the trip's days, listed after the days.
+  const undated = (items.data?.items ?? []).filter(
+    (i) => !i.startsAt || !days.includes(dayOf(i.startsAt, i.timeZone)),
+  );
   const itemLine = (i: TripItem) => (
     <li key={i.id} className={`item ${i.kind}`}>
       <strong>{i.title}</strong>
@@ -203,7 +206,7 @@ export function TripPage() {
           </ol>
           {undated.length > 0 && (
             <>
-              <h3>{t.trips.note}</h3>
+              <h3>{t.trips.otherItems}</h3>
               <ul>{undated.map(itemLine)}</ul>
             </>
           )}
