@@ -143,6 +143,7 @@ export const en = {
     upcoming: 'Upcoming',
     past: 'Past and cancelled',
     none: 'No bookings yet.',
+    nonePast: 'Nothing here yet.',
     car: 'Car',
     stay: 'Stay',
     flight: 'Flight',

@@ -70,9 +70,9 @@ export function BookingList() {
   const nowIso = new Date().toISOString();
   const upcoming = all.data.filter((r) => r.status === 'confirmed' && r.start >= nowIso);
   const past = all.data.filter((r) => !upcoming.includes(r)).reverse();
-  const table = (rows: Row[]) =>
+  const table = (rows: Row[], empty: string) =>
     rows.length === 0 ? (
-      <p>{t.bookings.none}</p>
+      <p>{empty}</p>
     ) : (
       <ul className="cards">
         {rows.map((r) => (
@@ -94,9 +94,9 @@ export function BookingList() {
     <section>
       <h1>{t.bookings.title}</h1>
       <h2>{t.bookings.upcoming}</h2>
-      {table(upcoming)}
+      {table(upcoming, t.bookings.none)}
       <h2>{t.bookings.past}</h2>
-      {table(past)}
+      {table(past, t.bookings.nonePast)}
     </section>
   );
 }

@@ -338,6 +338,7 @@ export function TripPage() {
             {plan.data.days.map((d) => (
               <li key={d.date}>
                 <h3>{formatDate(d.date)}</h3>
+                {d.stops.length === 0 && <p className="hint">{t.trips.emptyDay}</p>}
                 <ul>
                   {d.stops.map((s) => (
                     <li key={s.poiId}>
