@@ -4,6 +4,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import { readConfig } from '../config/index.js';
+import { buildGateway } from '../gateway/app.js';
+import { createGatewayContext } from '../gateway/context.js';
+import { createLogger } from '../platform/observability/logger.js';
 
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const INDEX =
@@ -104,5 +108,41 @@ describe('the web app served beside the API (all role)', () => {
       mapTileUrl: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png',
       mapTileAttribution: '© OpenStreetMap contributors',
     });
+  });
+});
+
+describe('the web app served by the gateway role', () => {
+  it('answers browsers with the app and forwards API requests upstream', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'voyage-web-gw-'));
+    mkdirSync(path.join(dir, 'assets'));
+    writeFileSync(path.join(dir, 'index.html'), INDEX);
+    writeFileSync(path.join(dir, 'assets', 'app-1a2b.js'), SCRIPT);
+    // An upstream on a closed port: forwarded requests fail, in JSON, at the gateway.
+    const { config, secrets } = readConfig({
+      JWT_ACCESS_SECRET: 'gateway-web-access-secret-0123456789abcd',
+      RATE_LIMIT_MAX: '0',
+      LOG_LEVEL: 'silent',
+      GATEWAY_UPSTREAMS: '*=http://127.0.0.1:9',
+      WEB_DIR: dir,
+    });
+    const ctx = createGatewayContext(config, secrets, { log: createLogger('silent') });
+    const app = await buildGateway(ctx);
+    try {
+      const page = await app.inject({ method: 'GET', url: '/trips/abc', headers: { accept: HTML } });
+      expect(page.body).toBe(INDEX);
+      expect(page.headers['cache-control']).toBe('no-cache');
+      const asset = await app.inject({ method: 'GET', url: '/assets/app-1a2b.js' });
+      expect(asset.body).toBe(SCRIPT);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      const api = await app.inject({ method: 'GET', url: '/trips', headers: { accept: 'application/json' } });
+      expect(api.statusCode).toBeGreaterThanOrEqual(500);
+      expect(api.headers['content-type']).toMatch(/json/);
+      expect(api.body).not.toContain('<div id="root">');
+      expect(String(page.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
+    } finally {
+      await app.close();
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
