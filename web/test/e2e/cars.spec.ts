@@ -50,6 +50,11 @@ describe('cars: search near a place, the car page, booking', () => {
     // A reload keeps the session and the page (the server answers the app's path with index.html).
     await page.reload();
     await page.getByText('Confirmed').first().waitFor();
+    // My bookings lists it with its pick-up time in Paris time.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My bookings' }).click();
+    const row = page.locator('li.card').filter({ has: page.getByRole('link', { name: /^Car:/ }) });
+    await row.first().waitFor();
+    expect(await row.first().innerText()).toMatch(/CET|CEST|GMT\+1|GMT\+2/);
     await context.close();
   });
 

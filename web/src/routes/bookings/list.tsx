@@ -28,13 +28,21 @@ export function BookingList() {
         unwrap(api.GET('/stay-bookings', { params: { query: { limit: 100 } } })),
         unwrap(api.GET('/flight-bookings', { params: { query: { limit: 100 } } })),
       ]);
+      // A car booking's times read in its pick-up location's zone: the car and its location say which.
+      const carPlaces = await Promise.all(
+        cars.bookings.map(async (b) => {
+          const car = await unwrap(api.GET('/cars/{id}', { params: { path: { id: b.carId } } }));
+          const at = await unwrap(api.GET('/locations/{id}', { params: { path: { id: car.locationId } } }));
+          return { title: `${t.cars.carTitle(car.make, car.model)} · ${at.name}`, timeZone: at.timeZone };
+        }),
+      );
       return [
-        ...cars.bookings.map((b) => ({
+        ...cars.bookings.map((b, i) => ({
           kind: 'car' as const,
           id: b.id,
-          title: t.bookings.car,
+          title: carPlaces[i]!.title,
           start: b.pickupTime,
-          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          timeZone: carPlaces[i]!.timeZone,
           status: b.status,
           total: b.totalAmount,
           currency: b.currency,
