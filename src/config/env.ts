@@ -174,6 +174,16 @@ export const envSchema = z.object({
   RELEASE_PROCESS_MANAGER: z.enum(['supervisor', 'systemd']).default('supervisor'),
   RELEASE_WEBHOOK_URL: httpUrl,
   PROMETHEUS_URL: httpUrl,
+  // The web app: where its built files are, and the map tiles it shows.
+  WEB_DIR: z.string().min(1).optional(),
+  MAP_TILE_URL: z
+    .string()
+    .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png')
+    .refine(
+      (v) => /^https?:\/\/[^\s]+$/.test(v) && ['{z}', '{x}', '{y}'].every((p) => v.includes(p)),
+      'expected an http(s) tile URL template with {z}, {x} and {y}',
+    ),
+  MAP_TILE_ATTRIBUTION: z.string().min(1).max(500).default('© OpenStreetMap contributors'),
   // Travel product: notifications, flight suppliers, the itinerary planner's LLM, feature flags.
   PUBLIC_URL: z
     .string()

@@ -3,6 +3,7 @@ import type { DatabaseTarget } from '../platform/db/pool.js';
 import type { HttpOptions } from '../platform/http/edge-plugins.js';
 import { type FaultInjection, parseFaultInjection } from '../platform/http/fault-injection.js';
 import type { TracingConfig } from '../platform/observability/tracing.js';
+import { PROJECT_ROOT } from '../version.js';
 import { type Env, type FlightSupplierName, parseEnv } from './env.js';
 import { ConfigError } from './errors.js';
 import { type GatewayUpstreams, parseGatewayUpstreams } from './gateway-upstreams.js';
@@ -72,6 +73,8 @@ export interface Config {
     /** PATH, for the programs the release controller runs (HAProxy, supervisor, hooks). */
     searchPath: string;
   };
+  /** The web app's built files (served at / by the all and gateway roles) and its map tiles. */
+  web: { dir: string; mapTileUrl: string; mapTileAttribution: string };
   /** Base URL of the web app, for links in emails and calendar feeds. Unset: emails carry no links, feeds use the request's host. */
   publicUrl: string | undefined;
   notifications: {
@@ -231,6 +234,11 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       webhookUrl: e.RELEASE_WEBHOOK_URL,
       prometheusUrl: e.PROMETHEUS_URL,
       searchPath: env.PATH || '/usr/local/bin:/usr/bin:/bin',
+    },
+    web: {
+      dir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : path.join(PROJECT_ROOT, 'web', 'dist'),
+      mapTileUrl: e.MAP_TILE_URL,
+      mapTileAttribution: e.MAP_TILE_ATTRIBUTION,
     },
     publicUrl: e.PUBLIC_URL,
     notifications: {

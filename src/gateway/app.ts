@@ -1,9 +1,11 @@
 import Fastify from 'fastify';
+import { webAppOptions } from '../config/web.js';
 import { authPlugin } from '../platform/http/auth.js';
 import { registerEdgePlugins, serverOptions } from '../platform/http/edge-plugins.js';
 import { errorHandlerPlugin } from '../platform/http/error-handler.js';
 import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
+import { tileSource, webAppPlugin } from '../platform/http/web-app.js';
 import { VERSION } from '../version.js';
 import type { GatewayContext } from './context.js';
 import { gatewayProxyPlugin } from './proxy.js';
@@ -15,8 +17,15 @@ import { gatewayProxyPlugin } from './proxy.js';
  */
 export async function buildGateway(ctx: GatewayContext) {
   const app = Fastify(serverOptions(ctx.config.http, ctx.log));
-  await registerEdgePlugins(app, { http: ctx.config.http, redis: ctx.redis, metrics: ctx.metrics });
+  const tiles = tileSource(ctx.config.web.mapTileUrl);
+  await registerEdgePlugins(app, {
+    http: ctx.config.http,
+    redis: ctx.redis,
+    metrics: ctx.metrics,
+    ...(tiles ? { imageSources: [tiles] } : {}),
+  });
   await app.register(errorHandlerPlugin);
+  await app.register(webAppPlugin, webAppOptions(ctx.config));
   await app.register(traceContextPlugin, { start: true });
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
   await app.register(authPlugin, { tokens: ctx.accessTokens });

@@ -7,6 +7,7 @@ import { flightsModule } from './flights/module.js';
 import { identityModule } from './identity/module.js';
 import { itineraryModule } from './itinerary/module.js';
 import { notificationsModule } from './notifications/module.js';
+import { placesModule } from './places/module.js';
 import { poisModule } from './pois/module.js';
 import { staysModule } from './stays/module.js';
 import { tripsModule } from './trips/module.js';
@@ -22,6 +23,7 @@ export const MODULES = [
   staysModule,
   flightsModule,
   poisModule,
+  placesModule,
   tripsModule,
   itineraryModule,
   exportsModule,

@@ -16,6 +16,7 @@ export const MODULE_MANIFEST = [
   { name: 'stays', prefixes: ['/stays', '/stay-bookings'] },
   { name: 'flights', prefixes: ['/flights', '/flight-bookings', '/airports'] },
   { name: 'pois', prefixes: ['/pois'] },
+  { name: 'places', prefixes: ['/places'] },
   { name: 'trips', prefixes: ['/trips'] },
   // Serves /trips/:id/plan: deploy it with trips.
   { name: 'itinerary', prefixes: ['/trips'] },

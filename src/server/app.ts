@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { webAppOptions } from '../config/web.js';
 import { MODULES } from '../modules/index.js';
 import type { ModuleName } from '../modules/manifest.js';
 import type { ModuleDefinition } from '../modules/module.js';
@@ -18,6 +19,7 @@ import { serviceUnavailable } from '../platform/http/errors.js';
 import { faultInjectionPlugin } from '../platform/http/fault-injection.js';
 import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
+import { tileSource, webAppPlugin } from '../platform/http/web-app.js';
 import { VERSION } from '../version.js';
 import type { AppContext } from './context.js';
 import { createServices, type Services } from './services.js';
@@ -51,7 +53,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
 
   // Third-party plugins.
-  await registerEdgePlugins(app, { http: config.http, redis: ctx.redis, metrics: ctx.metrics });
+  const tiles = tileSource(config.web.mapTileUrl);
+  await registerEdgePlugins(app, {
+    http: config.http,
+    redis: ctx.redis,
+    metrics: ctx.metrics,
+    ...(tiles ? { imageSources: [tiles] } : {}),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Voyage API', version: VERSION, description: 'Cars, stays, flights and trips.' },
@@ -72,6 +80,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       }
     });
   }
+  await app.register(webAppPlugin, webAppOptions(config));
   await app.register(traceContextPlugin);
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
   await app.register(authPlugin, { tokens: ctx.accessTokens });

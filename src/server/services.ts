@@ -11,6 +11,7 @@ import { createItineraryService, type ItineraryService } from '../modules/itiner
 import type { ModuleName } from '../modules/manifest.js';
 import { createMailer } from '../modules/notifications/mailer.js';
 import { createNotificationsService, type NotificationsService } from '../modules/notifications/service.js';
+import { createPlacesService, type PlacesService } from '../modules/places/service.js';
 import { createPoisService, type PoisService } from '../modules/pois/service.js';
 import { createStaysService, type StaysService } from '../modules/stays/service.js';
 import { createTripsService, type TripsService } from '../modules/trips/service.js';
@@ -27,6 +28,7 @@ export interface Services extends Record<ModuleName, unknown> {
   stays: StaysService;
   flights: FlightsService;
   pois: PoisService;
+  places: PlacesService;
   trips: TripsService;
   itinerary: ItineraryService;
   exports: ExportsService;
@@ -94,6 +96,7 @@ export function createServices(ctx: AppContext): Services {
     duffelAccessToken: secrets.duffelAccessToken,
   });
   const pois = createPoisService({ db: ctx.db });
+  const places = createPlacesService({ fleet, flights, pois });
   const trips = createTripsService({
     db: ctx.db,
     identity,
@@ -136,6 +139,7 @@ export function createServices(ctx: AppContext): Services {
     stays,
     flights,
     pois,
+    places,
     trips,
     itinerary,
     exports,

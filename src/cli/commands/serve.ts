@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { readConfig } from '../../config/index.js';
 import { MODULE_NAMES, type ModuleName } from '../../modules/manifest.js';
@@ -53,6 +55,9 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
       : 'Postgres server';
   process.stderr.write(
     `\nVoyage is running at ${url}\n` +
+      (existsSync(path.join(config.web.dir, 'index.html'))
+        ? `  Web app:    ${url}/ (open it in a browser)\n`
+        : `  Web app:    not built (npm run build)\n`) +
       `  API docs:   ${url}/docs\n` +
       `  Try:        curl '${url}/search?lat=37.7749&lng=-122.4194'\n` +
       (config.demoData ? `  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}\n` : '') +

@@ -107,13 +107,15 @@ export const SupplierWarning = z.object({
 });
 export type SupplierWarning = z.infer<typeof SupplierWarning>;
 
-export const FlightSearchQuery = z.object({
-  from: iata,
-  to: iata,
-  date: isoDate,
-  passengers: z.coerce.number().int().min(1).max(9).default(1),
-  cabin: z.enum(CABINS).default('economy'),
-});
+export const FlightSearchQuery = z
+  .object({
+    from: iata,
+    to: iata,
+    date: isoDate,
+    passengers: z.coerce.number().int().min(1).max(9).default(1),
+    cabin: z.enum(CABINS).default('economy'),
+  })
+  .strict();
 export type FlightSearchQuery = z.infer<typeof FlightSearchQuery>;
 
 export const FlightSearchResponse = z.object({

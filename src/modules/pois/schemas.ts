@@ -40,11 +40,13 @@ export const Poi = z.object({
 });
 export type Poi = z.infer<typeof Poi>;
 
-export const PoiQuery = z.object({
-  city: z.string().trim().min(1).max(120),
-  category: z.enum(POI_CATEGORIES).optional(),
-  limit: limit(100, 500),
-});
+export const PoiQuery = z
+  .object({
+    city: z.string().trim().min(1).max(120),
+    category: z.enum(POI_CATEGORIES).optional(),
+    limit: limit(100, 500),
+  })
+  .strict();
 export type PoiQuery = z.infer<typeof PoiQuery>;
 
 export const City = z.object({

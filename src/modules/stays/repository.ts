@@ -43,6 +43,9 @@ export interface AvailabilityFilter {
   guests: number;
   near?: { lat: number; lng: number; radiusM: number };
   city?: string;
+  minStars?: number;
+  /** The stay's total, over every night. */
+  maxTotal?: number;
   limit: number;
 }
 
@@ -259,6 +262,8 @@ export function createStaysRepository(base: Db) {
         where.push(sql`${distance} <= ${f.near.radiusM}::float8`);
       }
       if (f.city) where.push(sql`lower(p.city) = lower(${f.city})`);
+      if (f.minStars !== undefined) where.push(sql`p.stars >= ${f.minStars}::int`);
+      if (f.maxTotal !== undefined) where.push(sql`free.total <= ${f.maxTotal}::bigint`);
       const res = await sql<AvailabilityRow>`
         WITH free AS (
           SELECT i.room_type_id, sum(i.rate)::bigint AS total, min(i.capacity - i.booked)::int AS rooms_left

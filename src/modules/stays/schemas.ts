@@ -91,8 +91,13 @@ export const StaySearchQuery = z
     checkIn: isoDate,
     checkOut: isoDate,
     guests: z.coerce.number().int().min(1).max(20).default(1),
+    /** At least this many stars. */
+    stars: z.coerce.number().int().min(1).max(5).optional(),
+    /** At most this total for the whole stay, in the property's currency's minor units. */
+    maxPrice: z.coerce.number().int().min(1).optional(),
     limit: limit(20, 100),
   })
+  .strict()
   .refine((q) => (q.lat === undefined) === (q.lng === undefined), {
     message: 'lat and lng go together',
     path: ['lng'],

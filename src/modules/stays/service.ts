@@ -137,6 +137,8 @@ export function createStaysService(deps: StaysDeps) {
         ...(q.lat !== undefined &&
           q.lng !== undefined && { near: { lat: q.lat, lng: q.lng, radiusM: q.radiusKm * 1000 } }),
         ...(q.city && { city: q.city }),
+        ...(q.stars !== undefined && { minStars: q.stars }),
+        ...(q.maxPrice !== undefined && { maxTotal: q.maxPrice }),
       });
       const byProperty = new Map<string, StaySearchResponse['properties'][number]>();
       for (const r of rows) {

@@ -97,7 +97,12 @@ export function serverOptions(http: HttpOptions, log: Logger): FastifyServerOpti
  */
 export async function registerEdgePlugins(
   app: FastifyInstance,
-  { http, redis, metrics }: { http: HttpOptions; redis: Redis | undefined; metrics?: Metrics },
+  {
+    http,
+    redis,
+    metrics,
+    imageSources = [],
+  }: { http: HttpOptions; redis: Redis | undefined; metrics?: Metrics; imageSources?: string[] },
 ) {
   // Expectations other than 100-continue (which Node answers itself) are refused in our shape.
   app.server.on('checkExpectation', (req, res) => {
@@ -126,7 +131,18 @@ export async function registerEdgePlugins(
       throw new AppError(414, 'uri_too_long', `The request URL is longer than ${MAX_URL_LENGTH} characters`);
     }
   });
-  await app.register(helmet, { global: true });
+  // Helmet's default policy, without upgrade-insecure-requests: over plain HTTP on a host other
+  // than localhost it makes the browser fetch every script over https, and /docs and the web app
+  // stay blank. Images may also come from the map's tile server.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: null,
+        imgSrc: ["'self'", 'data:', ...imageSources],
+      },
+    },
+  });
   if (http.corsOrigins === '*' || http.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: http.corsOrigins === '*' ? true : http.corsOrigins,

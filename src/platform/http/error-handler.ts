@@ -35,6 +35,15 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
 function toAppError(err: FastifyError | Error, constraints: Map<string, ConstraintError>): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
+    // A strict query schema names the parameters it does not know: a typo never passes as a filter.
+    const unknown = err.validation.flatMap((v) =>
+      v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: string[] }).keys ?? []) : [],
+    );
+    if (unknown.length && (err as FastifyError).validationContext === 'querystring') {
+      return new AppError(400, 'unknown_parameter', `Unknown query parameter: ${unknown.join(', ')}`, {
+        parameters: unknown,
+      });
+    }
     const details = err.validation.map((v) => ({
       path: `${(err as FastifyError).validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
       message: v.message,

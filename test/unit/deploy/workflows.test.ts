@@ -112,6 +112,7 @@ describe('.github/workflows', () => {
       'npm test',
       'npm run test:integration',
       'npm run test:system',
+      'npm run test:e2e',
     ])
       expect(run).toContain(c);
   });

@@ -16,6 +16,8 @@ export interface SearchFilter {
   window?: { from: Date; to: Date };
   carClass?: string;
   maxDailyRate?: number;
+  minSeats?: number;
+  transmission?: string;
   /** Keyset: the last row of the previous page (its `distance_key` and id). */
   after?: { key: number; id: string };
   limit: number;
@@ -46,6 +48,8 @@ export function nearbyQuery(f: SearchFilter) {
   ];
   if (f.carClass) conditions.push(sql`c.class = ${f.carClass}`);
   if (f.maxDailyRate) conditions.push(sql`c.daily_rate <= ${f.maxDailyRate}::int`);
+  if (f.minSeats) conditions.push(sql`c.seats >= ${f.minSeats}::int`);
+  if (f.transmission) conditions.push(sql`c.transmission = ${f.transmission}`);
   if (f.window) {
     // cars.busy holds the car's bookings as one multirange, kept in step with bookings by triggers.
     conditions.push(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, isoDateTime, latitude, limit, longitude } from '../../../platform/http/schemas.js';
 import { Car } from '../fleet/schemas.js';
-import { CAR_CLASSES } from '../fleet/tables.js';
+import { CAR_CLASSES, TRANSMISSIONS } from '../fleet/tables.js';
 
 export const SearchQuery = z
   .object({
@@ -12,9 +12,13 @@ export const SearchQuery = z
     dropoff: isoDateTime.optional(),
     class: z.enum(CAR_CLASSES).optional(),
     maxDailyRate: z.coerce.number().int().min(1).optional(),
+    /** At least this many seats. */
+    seats: z.coerce.number().int().min(1).max(20).optional(),
+    transmission: z.enum(TRANSMISSIONS).optional(),
     limit: limit(20, 100),
     cursor: cursorParam,
   })
+  .strict()
   .refine((q) => (q.pickup === undefined) === (q.dropoff === undefined), {
     message: 'pickup and dropoff go together',
     path: ['dropoff'],

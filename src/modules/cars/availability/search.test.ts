@@ -22,8 +22,8 @@ describe('search', () => {
     const make = async (name: string, km: number, extra = {}) => {
       ids[name] = (await buildCar(t.services, loc.id, { ...north(km), ...extra })).id;
     };
-    await make('near', 0.5, { class: 'economy', dailyRate: 3000 });
-    await make('mid', 3, { class: 'suv', dailyRate: 9000 });
+    await make('near', 0.5, { class: 'economy', dailyRate: 3000, transmission: 'manual', seats: 4 });
+    await make('mid', 3, { class: 'suv', dailyRate: 9000, seats: 7 });
     await make('far', 8, { class: 'economy', dailyRate: 3500 });
     await make('outside', 15);
     await make('retired', 1, { status: 'retired' });
@@ -88,6 +88,27 @@ describe('search', () => {
     expect(economy.json().cars.map((c: { id: string }) => c.id)).toEqual([ids.near, ids.booked, ids.far]);
     const cheap = await search('radiusKm=10&maxDailyRate=3200');
     expect(cheap.json().cars.map((c: { id: string }) => c.id)).toEqual([ids.near, ids.booked]);
+  });
+
+  it('filters by seats (at least) and transmission', async () => {
+    const ids7 = await search('radiusKm=10&seats=6');
+    expect(ids7.json().cars.map((c: { id: string }) => c.id)).toEqual([ids.mid]);
+    const manual = await search('radiusKm=10&transmission=manual');
+    expect(manual.json().cars.map((c: { id: string }) => c.id)).toEqual([ids.near]);
+    const auto5 = await search('radiusKm=10&transmission=automatic&seats=5');
+    expect(auto5.json().cars.map((c: { id: string }) => c.id)).toEqual([ids.booked, ids.mid, ids.far]);
+    const bad = await search('transmission=hover');
+    expect(bad.statusCode).toBe(400);
+    expect(errorCode(bad)).toBe('validation_failed');
+  });
+
+  it('answers 400 unknown_parameter to a parameter it does not know, naming it', async () => {
+    const res = await search('radiusKm=10&maxPrice=3000&colour=red');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'unknown_parameter',
+      details: { parameters: ['maxPrice', 'colour'] },
+    });
   });
 
   /** Follows nextCursor from `url` to the last page: the ids in order, and how many pages. */

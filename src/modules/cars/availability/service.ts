@@ -39,7 +39,7 @@ export function createAvailabilityService(deps: {
 
       const cacheKey =
         deps.cacheTtlMs > 0
-          ? `search:${JSON.stringify([q.lat, q.lng, q.radiusKm, window?.from, window?.to, q.class, q.maxDailyRate, q.limit, q.cursor])}`
+          ? `search:${JSON.stringify([q.lat, q.lng, q.radiusKm, window?.from, window?.to, q.class, q.maxDailyRate, q.seats, q.transmission, q.limit, q.cursor])}`
           : undefined;
       if (cacheKey) {
         const hit = await deps.cache.get<SearchResponse>(cacheKey);
@@ -57,6 +57,8 @@ export function createAvailabilityService(deps: {
         ...(window && { window }),
         ...(q.class && { carClass: q.class }),
         ...(q.maxDailyRate && { maxDailyRate: q.maxDailyRate }),
+        ...(q.seats && { minSeats: q.seats }),
+        ...(q.transmission && { transmission: q.transmission }),
         ...(after && { after: { key: after.k, id: after.id } }),
       });
       const page = rows.slice(0, q.limit);

@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'react-aria-components';
+
+/** A button that asks before it acts (React Aria's modal dialog: focus kept inside, Esc closes). */
+export function ConfirmDialog(props: {
+  trigger: string;
+  title: string;
+  body: ReactNode;
+  confirm: string;
+  cancel: string;
+  onConfirm: () => void;
+  isPending?: boolean;
+}) {
+  return (
+    <DialogTrigger>
+      <Button className="button danger">{props.trigger}</Button>
+      <ModalOverlay className="overlay" isDismissable>
+        <Modal className="modal">
+          <Dialog role="alertdialog" className="dialog">
+            {({ close }) => (
+              <>
+                <Heading slot="title">{props.title}</Heading>
+                <p>{props.body}</p>
+                <div className="row">
+                  <Button className="button secondary" onPress={close} autoFocus>
+                    {props.cancel}
+                  </Button>
+                  <Button
+                    className="button danger"
+                    isDisabled={props.isPending}
+                    onPress={() => {
+                      props.onConfirm();
+                      close();
+                    }}
+                  >
+                    {props.confirm}
+                  </Button>
+                </div>
+              </>
+            )}
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
+    </DialogTrigger>
+  );
+}

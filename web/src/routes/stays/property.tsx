@@ -1,0 +1,128 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Button } from 'react-aria-components';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { ApiError } from '../../api/errors';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { MapView } from '../../components/Map';
+import { Money } from '../../components/Money';
+import { formatDate } from '../../format';
+import { t } from '../../i18n';
+import { newAttemptKey } from '../../idempotency';
+import { useSession } from '../../session-context';
+
+export function PropertyPage() {
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const signedIn = useSession();
+  const checkIn = params.get('checkIn') ?? '';
+  const checkOut = params.get('checkOut') ?? '';
+  const guests = Number(params.get('guests') ?? '1');
+  const property = useQuery({
+    queryKey: ['property', id],
+    queryFn: () => unwrap(api.GET('/stays/properties/{id}', { params: { path: { id } } })),
+  });
+  const offer = useQuery({
+    queryKey: ['stay-offer', id, checkIn, checkOut, guests],
+    enabled: !!property.data && !!checkIn && !!checkOut,
+    queryFn: async () => {
+      const r = await unwrap(
+        api.GET('/stays/search', {
+          params: {
+            query: {
+              lat: property.data!.lat,
+              lng: property.data!.lng,
+              radiusKm: 1,
+              checkIn,
+              checkOut,
+              guests,
+              limit: 100,
+            },
+          },
+        }),
+      );
+      return { nights: r.nights, property: r.properties.find((p) => p.id === id) };
+    },
+  });
+  const book = useMutation({
+    mutationFn: (v: { key: string; roomTypeId: string }) =>
+      unwrap(
+        api.POST('/stay-bookings', {
+          body: { roomTypeId: v.roomTypeId, checkIn, checkOut, guests },
+          headers: { 'idempotency-key': v.key },
+        }),
+      ),
+    onSuccess: (b) => navigate(`/bookings/stays/${b.id}?new=1`),
+    onError: () => void offer.refetch(),
+  });
+  if (property.error) return <ErrorBanner error={property.error} onRetry={() => void property.refetch()} />;
+  if (!property.data) return <p role="status">{t.app.loading}</p>;
+  const p = property.data;
+  const free = offer.data?.property?.roomTypes ?? [];
+  const soldOut = book.error instanceof ApiError && book.error.code === 'sold_out';
+  const next = encodeURIComponent(`/stays/${id}?${params.toString()}`);
+  return (
+    <section>
+      <h1>{p.name}</h1>
+      <p>
+        {t.stays.starsLabel(p.stars)} · {p.address}, {p.city}
+      </p>
+      <p>{t.stays.checkTimes(p.checkInTime, p.checkOutTime)}</p>
+      {checkIn && (
+        <p>
+          {formatDate(checkIn)} – {formatDate(checkOut)} · {t.stays.guests}: {guests}
+        </p>
+      )}
+      {soldOut ? (
+        <p role="alert" className="banner error">
+          {t.stays.soldOut}
+        </p>
+      ) : (
+        <ErrorBanner
+          error={book.error ?? offer.error}
+          onRetry={() => (book.variables ? book.mutate(book.variables) : void offer.refetch())}
+        />
+      )}
+      <h2>{t.stays.rooms}</h2>
+      {offer.isSuccess && free.length === 0 && <p>{t.stays.noRooms}</p>}
+      <ul className="cards">
+        {p.roomTypes.map((rt) => {
+          const f = free.find((x) => x.id === rt.id);
+          return (
+            <li key={rt.id} className="card">
+              <h3>{rt.name}</h3>
+              <p>
+                {t.stays.upTo(rt.maxGuests)}
+                {f && (
+                  <>
+                    {' · '}
+                    <strong>
+                      <Money amount={f.total} currency={p.currency} />
+                    </strong>{' '}
+                    {t.stays.forNights(offer.data!.nights)} · {t.stays.roomsLeft(f.roomsLeft)}
+                  </>
+                )}
+              </p>
+              {f &&
+                (signedIn ? (
+                  <Button
+                    className="button"
+                    isDisabled={book.isPending}
+                    onPress={() => book.mutate({ key: newAttemptKey(), roomTypeId: rt.id })}
+                  >
+                    {t.stays.book(rt.name)}
+                  </Button>
+                ) : (
+                  <Link className="button" to={`/signin?next=${next}`}>
+                    {t.account.submitSignIn}
+                  </Link>
+                ))}
+            </li>
+          );
+        })}
+      </ul>
+      <MapView points={[{ id: p.id, lat: p.lat, lng: p.lng, label: p.name }]} label={t.search.map} />
+    </section>
+  );
+}
