@@ -16,6 +16,7 @@ import carsBusy from './20261122120000_cars_busy.js';
 import dropBookingsWindowIndex from './20261122120100_drop_bookings_window_index.js';
 import carsPositionIndex from './20261122120200_cars_position_index.js';
 import dropCarsPositionActiveIdx from './20261122120300_drop_cars_position_active_idx.js';
+import idempotencyKeysAnyOperation from './20261206210000_idempotency_keys_any_operation.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -36,4 +37,5 @@ export const migrations: MigrationIndex = {
   '20261122120100_drop_bookings_window_index': dropBookingsWindowIndex,
   '20261122120200_cars_position_index': carsPositionIndex,
   '20261122120300_drop_cars_position_active_idx': dropCarsPositionActiveIdx,
+  '20261206210000_idempotency_keys_any_operation': idempotencyKeysAnyOperation,
 };

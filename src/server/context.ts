@@ -10,6 +10,7 @@ import { createKysely } from '../platform/db/kysely.js';
 import { createMigrator, type Migrator } from '../platform/db/migrator.js';
 import { type Database, openDatabase } from '../platform/db/pool.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';
+import { createIdempotency, type Idempotency } from '../platform/http/idempotency.js';
 import { createJobs, type Jobs } from '../platform/jobs.js';
 import { createHealth, type Health } from '../platform/observability/health.js';
 import { createLogger, type Logger } from '../platform/observability/logger.js';
@@ -33,6 +34,8 @@ export interface AppContext {
   health: Health;
   clock: Clock;
   accessTokens: AccessTokens;
+  /** Idempotency-Key claims and answers, shared by every state-changing operation. */
+  idempotency: Idempotency;
   /** Background jobs; started by the roles that need them (see ops/commands/serve.ts). */
   jobs: Jobs;
   /** Where backups are kept (BACKUP_DIR); the backup gauges read it at scrape time. */
@@ -154,6 +157,7 @@ export async function createContext(
     health,
     clock,
     accessTokens,
+    idempotency: createIdempotency({ db, clock }),
     jobs,
     backupStore,
     role,

@@ -37,6 +37,7 @@ export interface Services extends Record<ModuleName, unknown> {
  */
 export function createServices(ctx: AppContext): Services {
   const { config, secrets } = ctx;
+  const { idempotency } = ctx;
   const identity = createIdentityService({
     db: ctx.db,
     accessTokens: ctx.accessTokens,
@@ -80,8 +81,15 @@ export function createServices(ctx: AppContext): Services {
     notifications,
     clock: ctx.clock,
     metrics: ctx.metrics,
+    idempotency,
   });
-  const stays = createStaysService({ db: ctx.db, notifications, clock: ctx.clock, metrics: ctx.metrics });
+  const stays = createStaysService({
+    db: ctx.db,
+    notifications,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    idempotency,
+  });
   const flights = createFlightsService({
     db: ctx.db,
     cache: ctx.cache,
@@ -92,6 +100,7 @@ export function createServices(ctx: AppContext): Services {
     notifications,
     config: config.flights,
     duffelAccessToken: secrets.duffelAccessToken,
+    idempotency,
   });
   const pois = createPoisService({ db: ctx.db });
   const trips = createTripsService({
@@ -105,6 +114,7 @@ export function createServices(ctx: AppContext): Services {
     stays,
     flights,
     pois,
+    idempotency,
   });
   const { llm } = config;
   const itinerary = createItineraryService({

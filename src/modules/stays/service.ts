@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
@@ -37,6 +38,7 @@ export interface StaysDeps {
   notifications: NotificationsService;
   clock: Clock;
   metrics: Metrics;
+  idempotency: Idempotency;
 }
 
 export function createStaysService(deps: StaysDeps) {
@@ -170,7 +172,15 @@ export function createStaysService(deps: StaysDeps) {
       };
     },
 
-    ...createStayBookings({ db, repo, notifications, clock, outcomes, requireRoomType }),
+    ...createStayBookings({
+      db,
+      repo,
+      notifications,
+      clock,
+      outcomes,
+      requireRoomType,
+      idempotency: deps.idempotency,
+    }),
   };
 }
 
