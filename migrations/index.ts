@@ -17,6 +17,7 @@ import dropBookingsWindowIndex from './20261122120100_drop_bookings_window_index
 import carsPositionIndex from './20261122120200_cars_position_index.js';
 import dropCarsPositionActiveIdx from './20261122120300_drop_cars_position_active_idx.js';
 import idempotencyKeysAnyOperation from './20261206210000_idempotency_keys_any_operation.js';
+import sessions from './20261206211000_sessions.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -38,4 +39,5 @@ export const migrations: MigrationIndex = {
   '20261122120200_cars_position_index': carsPositionIndex,
   '20261122120300_drop_cars_position_active_idx': dropCarsPositionActiveIdx,
   '20261206210000_idempotency_keys_any_operation': idempotencyKeysAnyOperation,
+  '20261206211000_sessions': sessions,
 };

@@ -6,6 +6,7 @@ import { createFlagsService, type FlagsService } from '../modules/flags/service.
 import { createFlightsService, type FlightsService } from '../modules/flights/service.js';
 import { createRefreshTokens } from '../modules/identity/refresh-tokens.js';
 import { createIdentityService, type IdentityService } from '../modules/identity/service.js';
+import { createSessions } from '../modules/identity/sessions.js';
 import { createLlmClient } from '../modules/itinerary/llm.js';
 import { createItineraryService, type ItineraryService } from '../modules/itinerary/service.js';
 import type { ModuleName } from '../modules/manifest.js';
@@ -50,6 +51,7 @@ export function createServices(ctx: AppContext): Services {
     auth: config.auth,
     metrics: ctx.metrics,
     log: ctx.log,
+    sessions: createSessions({ db: ctx.db, cache: ctx.cache, clock: ctx.clock }),
   });
   const fleet = createFleetService({ db: ctx.db });
   const availability = createAvailabilityService({

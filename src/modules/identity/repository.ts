@@ -38,6 +38,40 @@ export function createIdentityRepository(base: Db) {
         .executeTakeFirst();
     },
 
+    async setDisabled(id: string, at: Date | null, db: Db = base) {
+      return db
+        .updateTable('users')
+        .set({ disabled_at: at, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async setPasswordHash(id: string, passwordHash: string, db: Db = base) {
+      await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    findUsers(q: { q?: string; role?: Role; limit: number }, db: Db = base) {
+      let query = db
+        .selectFrom('users')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit);
+      if (q.role) query = query.where('role', '=', q.role);
+      if (q.q) {
+        const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) =>
+          eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]),
+        );
+      }
+      return query.execute();
+    },
+
     async insertRefreshToken(
       t: { id: string; familyId: string; userId: string; expiresAt: Date },
       db: Db = base,

@@ -2,7 +2,17 @@ import type { FastifyContextConfig } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDeps } from '../module.js';
-import { AuthTokens, LoginBody, RefreshBody, SignupBody, User } from './schemas.js';
+import {
+  AuthTokens,
+  ChangePasswordBody,
+  LoginBody,
+  RefreshBody,
+  SignupBody,
+  User,
+  UserIdParams,
+  UserList,
+  UserSearchQuery,
+} from './schemas.js';
 import type { IdentityService } from './service.js';
 
 export const identityRoutes: FastifyPluginAsyncZod<RouteDeps<IdentityService>> = async (
@@ -97,4 +107,75 @@ export const identityRoutes: FastifyPluginAsyncZod<RouteDeps<IdentityService>> =
     async (request) =>
       identity.setRole(request.params.id, request.body.role, request.principal!.userId, meta(request)),
   );
+
+  app.post(
+    '/auth/password',
+    {
+      config: authLimit,
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password; every other session ends (403 wrong_password)',
+        security: [{ bearer: [] }],
+        body: ChangePasswordBody,
+      },
+    },
+    async (request, reply) => {
+      await identity.changePassword(request.principal!, request.body, meta(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/users',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['admin'],
+        summary: 'Find users by email or name (admin)',
+        security: [{ bearer: [] }],
+        querystring: UserSearchQuery,
+        response: { 200: UserList },
+      },
+    },
+    async (request) => ({ users: await identity.findUsers(request.query) }),
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['admin'],
+        summary: 'One user (admin)',
+        security: [{ bearer: [] }],
+        params: UserIdParams,
+        response: { 200: User },
+      },
+    },
+    async (request) => identity.getUser(request.params.id),
+  );
+
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post(
+      `/users/:id/${action}`,
+      {
+        onRequest: app.requireRole('admin'),
+        schema: {
+          tags: ['admin'],
+          summary: disabled
+            ? 'Disable an account: its sessions end at once and it cannot sign in (admin)'
+            : 'Enable a disabled account (admin)',
+          security: [{ bearer: [] }],
+          params: UserIdParams,
+          response: { 200: User },
+        },
+      },
+      async (request) =>
+        identity.setDisabled(request.params.id, disabled, request.principal!.userId, meta(request)),
+    );
+  }
 };

@@ -31,6 +31,7 @@ export const User = z.object({
   name: z.string(),
   role: z.enum(['customer', 'admin']),
   createdAt: z.string(),
+  disabled: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 
@@ -42,3 +43,20 @@ export const AuthTokens = z.object({
   user: User,
 });
 export type AuthTokens = z.infer<typeof AuthTokens>;
+
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: password,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+export const UserIdParams = z.object({ id: z.uuid() });
+
+export const UserSearchQuery = z.object({
+  q: z.string().trim().min(1).max(254).optional(),
+  role: z.enum(['customer', 'admin']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type UserSearchQuery = z.infer<typeof UserSearchQuery>;
+
+export const UserList = z.object({ users: z.array(User) });

@@ -3,7 +3,13 @@ import type { Config } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { AccessTokens } from '../../platform/http/auth.js';
-import { constraintError, notFound, tooManyRequests, unauthorized } from '../../platform/http/errors.js';
+import {
+  constraintError,
+  forbidden,
+  notFound,
+  tooManyRequests,
+  unauthorized,
+} from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
@@ -12,6 +18,7 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import { type AuditEntry, createIdentityRepository } from './repository.js';
 import type { AuthTokens, LoginBody, SignupBody, User } from './schemas.js';
+import type { Sessions } from './sessions.js';
 import type { Role, UsersTable } from './tables.js';
 
 export interface RequestMeta {
@@ -19,9 +26,14 @@ export interface RequestMeta {
   requestId?: string;
 }
 
-type UserRow = { id: string; email: string; name: string; role: Role; created_at: Date } & Partial<
-  Pick<UsersTable, 'password_hash'>
->;
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  created_at: Date;
+  disabled_at?: Date | null;
+} & Partial<Pick<UsersTable, 'password_hash'>>;
 
 export function toUser(row: UserRow): User {
   return {
@@ -30,6 +42,7 @@ export function toUser(row: UserRow): User {
     name: row.name,
     role: row.role,
     createdAt: row.created_at.toISOString(),
+    disabled: !!row.disabled_at,
   };
 }
 
@@ -41,10 +54,11 @@ export interface IdentityDeps {
   auth: Config['auth'];
   metrics: Metrics;
   log: Logger;
+  sessions: Sessions;
 }
 
 export function createIdentityService(deps: IdentityDeps) {
-  const { db, accessTokens, refreshTokens, clock, auth } = deps;
+  const { db, accessTokens, refreshTokens, clock, auth, sessions } = deps;
   const repo = createIdentityRepository(db);
   const signups = deps.metrics.counter('voyage_signups_total', 'Accounts created');
   const loginFailures = deps.metrics.counter('voyage_login_failures_total', 'Failed login attempts', [
@@ -54,15 +68,17 @@ export function createIdentityService(deps: IdentityDeps) {
   const audit = (e: Omit<AuditEntry, 'at'>, meta: RequestMeta, tx: Db = db) =>
     repo.audit({ ...e, at: clock.now(), ip: meta.ip ?? null, requestId: meta.requestId ?? null }, tx);
 
+  /** A session's id is its refresh-token family; the access token carries it as `sid`. */
   async function issueTokens(user: UserRow, familyId: string, tx: Db): Promise<AuthTokens> {
     const now = clock.now();
+    await sessions.start(familyId, user.id, tx);
     const refresh = await refreshTokens.issue(user.id, familyId, now);
     await repo.insertRefreshToken(
       { id: refresh.claims.tokenId, familyId, userId: user.id, expiresAt: refresh.expiresAt },
       tx,
     );
     return {
-      accessToken: await accessTokens.sign({ userId: user.id, role: user.role }),
+      accessToken: await accessTokens.sign({ userId: user.id, role: user.role, sessionId: familyId }),
       refreshToken: refresh.token,
       tokenType: 'Bearer',
       expiresIn: accessTokens.ttlSeconds,
@@ -118,6 +134,7 @@ export function createIdentityService(deps: IdentityDeps) {
         await audit({ action: 'login.failure', actorId: user?.id ?? null, subject: body.email }, meta);
         throw unauthorized('invalid_credentials', 'Email or password is wrong');
       }
+      if (user.disabled_at) throw forbidden('account_disabled', 'This account is disabled');
       return db.transaction().execute(async (tx) => {
         await audit({ action: 'login.success', actorId: user.id, subject: user.email }, meta, tx);
         return issueTokens(user, randomUUID(), tx);
@@ -133,12 +150,16 @@ export function createIdentityService(deps: IdentityDeps) {
         if (consumed) {
           const user = await repo.findUserById(consumed.user_id, tx);
           if (!user) return { kind: 'invalid' as const };
+          if (user.disabled_at) return { kind: 'disabled' as const };
+          if ((await sessions.state(consumed.family_id, tx)) === 'revoked')
+            return { kind: 'invalid' as const };
           return { kind: 'ok' as const, tokens: await issueTokens(user, consumed.family_id, tx) };
         }
         const row = await repo.findRefreshToken(claims.tokenId, tx);
         if (row?.used_at) {
           // A used token presented again: someone holds a copy. Revoke the whole family.
           const revoked = await repo.revokeFamily(row.family_id, now, tx);
+          const ended = await sessions.revoke(row.family_id, 'refresh_reuse', tx);
           await audit(
             {
               action: 'refresh.reuse',
@@ -149,12 +170,14 @@ export function createIdentityService(deps: IdentityDeps) {
             meta,
             tx,
           );
-          return { kind: 'reused' as const };
+          return { kind: 'reused' as const, ended };
         }
         return { kind: 'invalid' as const };
       });
       if (outcome.kind === 'ok') return outcome.tokens;
+      if (outcome.kind === 'disabled') throw forbidden('account_disabled', 'This account is disabled');
       if (outcome.kind === 'reused') {
+        await sessions.forget(outcome.ended);
         deps.log.warn(
           { userId: claims.userId, familyId: claims.familyId },
           'refresh token reuse detected; family revoked',
@@ -168,10 +191,12 @@ export function createIdentityService(deps: IdentityDeps) {
       const now = clock.now();
       const claims = await refreshTokens.read(token, now, { allowExpired: true });
       if (!claims) throw unauthorized('invalid_refresh_token', 'Refresh token is not valid');
-      await db.transaction().execute(async (tx) => {
+      const ended = await db.transaction().execute(async (tx) => {
         await repo.revokeFamily(claims.familyId, now, tx);
         await audit({ action: 'logout', actorId: claims.userId, subject: claims.userId }, meta, tx);
+        return sessions.revoke(claims.familyId, 'logout', tx);
       });
+      await sessions.forget(ended);
     },
 
     async getUser(id: string): Promise<User> {
@@ -200,7 +225,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async setRole(userId: string, role: Role, actorId: string | null, meta: RequestMeta = {}): Promise<User> {
-      return db.transaction().execute(async (tx) => {
+      const user = await db.transaction().execute(async (tx) => {
         const before = await repo.findUserById(userId, tx);
         if (!before) throw notFound('user_not_found', 'User not found');
         const after = await repo.setRole(userId, role, tx);
@@ -213,7 +238,57 @@ export function createIdentityService(deps: IdentityDeps) {
         }
         return toUser(after!);
       });
+      // The role is read per request from the session's cached state: forget it.
+      await sessions.forget(await sessions.idsOf(userId, 'live'));
+      return user;
     },
+
+    /** Disabling ends every session at once; an enabled account signs in again. */
+    async setDisabled(userId: string, disabled: boolean, actorId: string | null, meta: RequestMeta = {}) {
+      const { user, ended } = await db.transaction().execute(async (tx) => {
+        const before = await repo.findUserById(userId, tx);
+        if (!before) throw notFound('user_not_found', 'User not found');
+        const after = await repo.setDisabled(userId, disabled ? clock.now() : null, tx);
+        const ended = disabled
+          ? await sessions.revokeAllOf(userId, 'disabled', tx)
+          : await sessions.idsOf(userId, 'all', tx);
+        if (!!before.disabled_at !== disabled)
+          await audit(
+            { action: disabled ? 'user.disable' : 'user.enable', actorId, subject: userId },
+            meta,
+            tx,
+          );
+        return { user: toUser(after!), ended };
+      });
+      await sessions.forget(ended);
+      return user;
+    },
+
+    /** Changes the password after checking the current one; every other session ends. */
+    async changePassword(
+      who: { userId: string; sessionId?: string },
+      input: { currentPassword: string; newPassword: string },
+      meta: RequestMeta,
+    ): Promise<void> {
+      const user = await repo.findUserById(who.userId);
+      if (!user) throw notFound('user_not_found', 'User not found');
+      if (!(await verifyPassword(user.password_hash, input.currentPassword)))
+        throw forbidden('wrong_password', 'The current password is wrong');
+      const passwordHash = await hashPassword(input.newPassword);
+      const ended = await db.transaction().execute(async (tx) => {
+        await repo.setPasswordHash(user.id, passwordHash, tx);
+        await audit({ action: 'password.change', actorId: user.id, subject: user.id }, meta, tx);
+        return sessions.revokeAllOf(user.id, 'password_change', tx, who.sessionId);
+      });
+      await sessions.forget(ended);
+    },
+
+    /** Admin search by email or name fragment, newest first. */
+    async findUsers(q: { q?: string; role?: Role; limit: number }): Promise<User[]> {
+      return (await repo.findUsers(q)).map(toUser);
+    },
+
+    sessionCheck: sessions.check,
 
     listAudit: repo.listAudit,
   };

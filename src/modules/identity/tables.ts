@@ -10,6 +10,15 @@ export interface UsersTable {
   role: ColumnType<Role, Role | undefined, Role>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -36,5 +45,6 @@ export interface AuditLogTable {
 export interface IdentityTables {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
+  sessions: SessionsTable;
   audit_log: AuditLogTable;
 }
