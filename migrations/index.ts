@@ -18,6 +18,7 @@ import carsPositionIndex from './20261122120200_cars_position_index.js';
 import dropCarsPositionActiveIdx from './20261122120300_drop_cars_position_active_idx.js';
 import idempotencyKeysAnyOperation from './20261206210000_idempotency_keys_any_operation.js';
 import sessions from './20261206211000_sessions.js';
+import accountLifecycle from './20261206212000_account_lifecycle.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -40,4 +41,5 @@ export const migrations: MigrationIndex = {
   '20261122120300_drop_cars_position_active_idx': dropCarsPositionActiveIdx,
   '20261206210000_idempotency_keys_any_operation': idempotencyKeysAnyOperation,
   '20261206211000_sessions': sessions,
+  '20261206212000_account_lifecycle': accountLifecycle,
 };

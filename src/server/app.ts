@@ -61,8 +61,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(traceContextPlugin);
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
   const services = options.services ?? createServices(ctx);
-  // Every request's token is checked against its session (live, the account's current role).
-  await app.register(authPlugin, { tokens: ctx.accessTokens, sessions: services.identity.sessionCheck });
+  // Every request's token is checked against its session (live, the account's current role);
+  // admin operations need a session signed in with MFA.
+  await app.register(authPlugin, {
+    tokens: ctx.accessTokens,
+    sessions: services.identity.sessionCheck,
+    mfaRoles: ['admin'],
+  });
   if (config.faultInjection) await app.register(faultInjectionPlugin, { faults: config.faultInjection });
   else if (config.faultInjectionRefused) {
     app.log.warn('VOYAGE_FAULT_INJECTION is set but ignored: it needs VOYAGE_ALLOW_FAULT_INJECTION=true');

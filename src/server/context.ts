@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { migrations } from '../../migrations/index.js';
 import type { Config, Secrets } from '../config/index.js';
 import type { DB, Db } from '../modules/database.js';
+import { type AuditLog, createAuditLog } from '../platform/audit.js';
 import { registerBackupMetrics } from '../platform/backup/metrics.js';
 import { type BackupStore, fileBackupStore } from '../platform/backup/store.js';
 import { type Cache, memoryCache, redisCache } from '../platform/cache.js';
@@ -36,6 +37,8 @@ export interface AppContext {
   accessTokens: AccessTokens;
   /** Idempotency-Key claims and answers, shared by every state-changing operation. */
   idempotency: Idempotency;
+  /** The audit log's writer (who did what), for every module. */
+  audit: AuditLog;
   /** Background jobs; started by the roles that need them (see ops/commands/serve.ts). */
   jobs: Jobs;
   /** Where backups are kept (BACKUP_DIR); the backup gauges read it at scrape time. */
@@ -158,6 +161,7 @@ export async function createContext(
     clock,
     accessTokens,
     idempotency: createIdempotency({ db, clock }),
+    audit: createAuditLog({ db, clock }),
     jobs,
     backupStore,
     role,

@@ -38,7 +38,7 @@ export interface Services extends Record<ModuleName, unknown> {
  */
 export function createServices(ctx: AppContext): Services {
   const { config, secrets } = ctx;
-  const { idempotency } = ctx;
+  const { idempotency, audit } = ctx;
   const identity = createIdentityService({
     db: ctx.db,
     accessTokens: ctx.accessTokens,
@@ -52,6 +52,8 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
     log: ctx.log,
     sessions: createSessions({ db: ctx.db, cache: ctx.cache, clock: ctx.clock }),
+    // Notifications reads identity for recipients; identity writes its emails through it, late-bound.
+    emit: (tx, event) => notifications.emit(tx, event),
   });
   const fleet = createFleetService({ db: ctx.db });
   const availability = createAvailabilityService({
@@ -62,7 +64,12 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
     clock: ctx.clock,
   });
-  const flags = createFlagsService({ db: ctx.db, cache: ctx.cache, cacheTtlMs: config.flagsCacheTtlMs });
+  const flags = createFlagsService({
+    db: ctx.db,
+    cache: ctx.cache,
+    cacheTtlMs: config.flagsCacheTtlMs,
+    audit,
+  });
   const notifications = createNotificationsService({
     db: ctx.db,
     jobs: ctx.jobs,
@@ -84,6 +91,7 @@ export function createServices(ctx: AppContext): Services {
     clock: ctx.clock,
     metrics: ctx.metrics,
     idempotency,
+    audit,
   });
   const stays = createStaysService({
     db: ctx.db,
@@ -91,6 +99,7 @@ export function createServices(ctx: AppContext): Services {
     clock: ctx.clock,
     metrics: ctx.metrics,
     idempotency,
+    audit,
   });
   const flights = createFlightsService({
     db: ctx.db,
@@ -103,6 +112,7 @@ export function createServices(ctx: AppContext): Services {
     config: config.flights,
     duffelAccessToken: secrets.duffelAccessToken,
     idempotency,
+    audit,
   });
   const pois = createPoisService({ db: ctx.db });
   const trips = createTripsService({
@@ -137,7 +147,17 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
     log: ctx.log,
   });
-  const exports = createExportsService({ db: ctx.db, trips, itinerary, identity, clock: ctx.clock });
+  const exports = createExportsService({
+    db: ctx.db,
+    trips,
+    itinerary,
+    identity,
+    rentals,
+    stays,
+    flights,
+    notifications,
+    clock: ctx.clock,
+  });
   return {
     identity,
     fleet,

@@ -6,6 +6,7 @@ import {
   errorCode,
   type SignedIn,
   signUp,
+  signUpVerified,
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import {
@@ -40,7 +41,7 @@ describe('exports', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { PUBLIC_URL: 'https://voyage.example' } });
     alice = await signUp(t.app);
-    bob = await signUp(t.app);
+    bob = await signUpVerified(t);
     for (const p of demoPois().filter((x) => x.city === 'Paris'))
       await t.services.pois.create({ ...p, description: '' });
     const call = (method: string, url: string, payload?: Record<string, unknown>) =>
@@ -234,7 +235,7 @@ describe('exports', () => {
     });
 
     it('stops a collaborator’s feed when they lose access to the trip', async () => {
-      const carol = await signUp(t.app);
+      const carol = await signUpVerified(t);
       const invite = await t.app.inject({
         method: 'POST',
         url: `/trips/${tripId}/collaborators`,

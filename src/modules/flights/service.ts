@@ -1,6 +1,7 @@
 // Over 300 lines: booking and cancelling run through the supplier set, the transaction that records
 // them and the idempotency claim together; split apart, each half would need the others' state.
 import type { Config } from '../../config/index.js';
+import type { AuditLog } from '../../platform/audit.js';
 import type { Cache } from '../../platform/cache.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
@@ -54,6 +55,7 @@ export interface FlightsDeps {
   config: Config['flights'];
   duffelAccessToken: string | undefined;
   idempotency: Idempotency;
+  audit: AuditLog;
 }
 
 export function createFlightsService(deps: FlightsDeps) {
@@ -130,6 +132,12 @@ export function createFlightsService(deps: FlightsDeps) {
       aggregateId: booking.id,
       recipient: { userId },
       payload: eventPayload(booking),
+    });
+    await deps.audit.record(tx, {
+      action: 'booking.create',
+      actorId: userId,
+      subject: `flight_booking:${booking.id}`,
+      details: { offerId: offer.id, supplier: offer.supplier, totalAmount: booking.totalAmount },
     });
     await remember(tx, { statusCode: 201, body: booking });
     return booking;
@@ -236,6 +244,11 @@ export function createFlightsService(deps: FlightsDeps) {
         if (!updated) return undefined;
         if (supplier.local) await supplier.cancelOrder(order, tx);
         const booking = toFlightBooking(updated);
+        await deps.audit.record(tx, {
+          action: 'booking.cancel',
+          actorId: who.userId,
+          subject: `flight_booking:${id}`,
+        });
         await notifications.emit(tx, {
           type: 'booking.cancelled',
           aggregateId: id,

@@ -149,14 +149,31 @@ export function createIdentityRepository(base: Db) {
       return { failures: Number(row.failures), oldest: row.oldest as Date | null };
     },
 
-    listAudit(filter: { subject?: string; action?: string; limit?: number }, db: Db = base) {
+    /** Newest first; `action` ending in `.*` matches a family (`booking.*`); `beforeId` pages. */
+    listAudit(
+      filter: {
+        subject?: string;
+        action?: string;
+        actorId?: string;
+        from?: Date;
+        to?: Date;
+        beforeId?: number;
+        limit?: number;
+      },
+      db: Db = base,
+    ) {
       let q = db
         .selectFrom('audit_log')
         .selectAll()
         .orderBy('id', 'desc')
         .limit(filter.limit ?? 100);
       if (filter.subject) q = q.where('subject', '=', filter.subject);
-      if (filter.action) q = q.where('action', '=', filter.action);
+      if (filter.action?.endsWith('.*')) q = q.where('action', 'like', `${filter.action.slice(0, -1)}%`);
+      else if (filter.action) q = q.where('action', '=', filter.action);
+      if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
+      if (filter.from) q = q.where('occurred_at', '>=', filter.from);
+      if (filter.to) q = q.where('occurred_at', '<', filter.to);
+      if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
       return q.execute();
     },
   };

@@ -1,3 +1,5 @@
+// Over 300 lines: the identity service ties tokens, sessions, MFA and the account lifecycle together;
+// the lifecycle (account.ts), MFA (mfa.ts) and sessions (sessions.ts) are split out.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../platform/clock.js';
@@ -13,11 +15,15 @@ import {
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
+import type { DomainEvent } from '../notifications/events.js';
+import { createAccount } from './account.js';
 import { IDENTITY_CONSTRAINTS } from './constraints.js';
+import { createMfa } from './mfa.js';
+import { checkPasswordPolicy } from './password-policy.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import { type AuditEntry, createIdentityRepository } from './repository.js';
-import type { AuthTokens, LoginBody, SignupBody, User } from './schemas.js';
+import type { AuditQuery, AuthTokens, LoginBody, SignupBody, User } from './schemas.js';
 import type { Sessions } from './sessions.js';
 import type { Role, UsersTable } from './tables.js';
 
@@ -33,6 +39,8 @@ type UserRow = {
   role: Role;
   created_at: Date;
   disabled_at?: Date | null;
+  email_verified_at?: Date | null;
+  mfa_enabled_at?: Date | null;
 } & Partial<Pick<UsersTable, 'password_hash'>>;
 
 export function toUser(row: UserRow): User {
@@ -43,6 +51,8 @@ export function toUser(row: UserRow): User {
     role: row.role,
     createdAt: row.created_at.toISOString(),
     disabled: !!row.disabled_at,
+    emailVerified: !!row.email_verified_at,
+    mfaEnabled: !!row.mfa_enabled_at,
   };
 }
 
@@ -55,6 +65,8 @@ export interface IdentityDeps {
   metrics: Metrics;
   log: Logger;
   sessions: Sessions;
+  /** Writes account emails (reset, verification) to the outbox; handed in by the composition root. */
+  emit: (tx: Db, event: DomainEvent) => Promise<void>;
 }
 
 export function createIdentityService(deps: IdentityDeps) {
@@ -67,11 +79,13 @@ export function createIdentityService(deps: IdentityDeps) {
 
   const audit = (e: Omit<AuditEntry, 'at'>, meta: RequestMeta, tx: Db = db) =>
     repo.audit({ ...e, at: clock.now(), ip: meta.ip ?? null, requestId: meta.requestId ?? null }, tx);
+  const account = createAccount({ db, clock, sessions, emit: deps.emit, audit: (e, tx) => audit(e, {}, tx) });
+  const mfa = createMfa({ db, clock, sessions, issuer: 'Voyage' });
 
   /** A session's id is its refresh-token family; the access token carries it as `sid`. */
-  async function issueTokens(user: UserRow, familyId: string, tx: Db): Promise<AuthTokens> {
+  async function issueTokens(user: UserRow, familyId: string, tx: Db, withMfa = false): Promise<AuthTokens> {
     const now = clock.now();
-    await sessions.start(familyId, user.id, tx);
+    await sessions.start(familyId, user.id, tx, withMfa);
     const refresh = await refreshTokens.issue(user.id, familyId, now);
     await repo.insertRefreshToken(
       { id: refresh.claims.tokenId, familyId, userId: user.id, expiresAt: refresh.expiresAt },
@@ -108,11 +122,13 @@ export function createIdentityService(deps: IdentityDeps) {
 
   return {
     async signup(body: SignupBody, meta: RequestMeta): Promise<AuthTokens> {
+      checkPasswordPolicy(body.password, [body.email, body.name]);
       const passwordHash = await hashPassword(body.password);
       try {
         const result = await db.transaction().execute(async (tx) => {
           const user = await repo.insertUser({ email: body.email, name: body.name, passwordHash }, tx);
           await audit({ action: 'signup', actorId: user.id, subject: user.email }, meta, tx);
+          await account.sendVerification(tx, user);
           return issueTokens(user, randomUUID(), tx);
         });
         signups.inc();
@@ -135,9 +151,10 @@ export function createIdentityService(deps: IdentityDeps) {
         throw unauthorized('invalid_credentials', 'Email or password is wrong');
       }
       if (user.disabled_at) throw forbidden('account_disabled', 'This account is disabled');
+      const withMfa = await mfa.checkAtLogin(user, body.mfaCode);
       return db.transaction().execute(async (tx) => {
         await audit({ action: 'login.success', actorId: user.id, subject: user.email }, meta, tx);
-        return issueTokens(user, randomUUID(), tx);
+        return issueTokens(user, randomUUID(), tx, withMfa);
       });
     },
 
@@ -274,6 +291,7 @@ export function createIdentityService(deps: IdentityDeps) {
       if (!user) throw notFound('user_not_found', 'User not found');
       if (!(await verifyPassword(user.password_hash, input.currentPassword)))
         throw forbidden('wrong_password', 'The current password is wrong');
+      checkPasswordPolicy(input.newPassword, [user.email, user.name]);
       const passwordHash = await hashPassword(input.newPassword);
       const ended = await db.transaction().execute(async (tx) => {
         await repo.setPasswordHash(user.id, passwordHash, tx);
@@ -290,7 +308,83 @@ export function createIdentityService(deps: IdentityDeps) {
 
     sessionCheck: sessions.check,
 
+    requestPasswordReset: account.requestPasswordReset,
+    resetPassword: account.resetPassword,
+    requestVerification: account.requestVerification,
+    verifyEmail: account.verifyEmail,
+    async updateProfile(userId: string, input: { name?: string; email?: string; currentPassword?: string }) {
+      return toUser(await account.updateProfile(userId, input));
+    },
+    deleteAccount: account.deleteAccount,
+    mfaSetup: mfa.setup,
+    mfaEnable: mfa.enable,
+    mfaDisable: mfa.disable,
+
+    /** The account as the user's data export shows it: profile, sessions, audit entries; no secrets. */
+    async accountData(userId: string) {
+      const user = await repo.findUserById(userId);
+      if (!user) throw notFound('user_not_found', 'User not found');
+      const sessionRows = await db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'revoked_at', 'revoked_reason', 'mfa'])
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .execute();
+      const audit = await db
+        .selectFrom('audit_log')
+        .select(['occurred_at', 'action', 'actor_id', 'subject', 'ip', 'details'])
+        .where((eb) =>
+          eb.or([eb('actor_id', '=', userId), eb('subject', '=', userId), eb('subject', '=', user.email)]),
+        )
+        .orderBy('id', 'desc')
+        .execute();
+      return {
+        user: toUser(user),
+        sessions: sessionRows.map((r) => ({
+          id: r.id,
+          createdAt: r.created_at.toISOString(),
+          revokedAt: r.revoked_at?.toISOString() ?? null,
+          revokedReason: r.revoked_reason,
+          mfa: r.mfa,
+        })),
+        audit: audit.map((a) => ({ ...a, occurred_at: a.occurred_at.toISOString() })),
+      };
+    },
+
+    /** The address trips may bind invitations to: the account's email once it is verified. */
+    async verifiedEmailOf(userId: string): Promise<string | undefined> {
+      const user = await repo.findUserById(userId);
+      return user?.email_verified_at ? user.email : undefined;
+    },
+
     listAudit: repo.listAudit,
+
+    /** The admin audit API: filtered by actor, action (or family), subject and time, newest first. */
+    async searchAudit(q: AuditQuery) {
+      const rows = await repo.listAudit({
+        actorId: q.actor,
+        action: q.action,
+        subject: q.subject,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        beforeId: q.cursor,
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      return {
+        entries: page.map((r) => ({
+          id: Number(r.id),
+          occurredAt: r.occurred_at.toISOString(),
+          action: r.action,
+          actorId: r.actor_id,
+          subject: r.subject,
+          ip: r.ip,
+          requestId: r.request_id,
+          details: r.details,
+        })),
+        nextCursor: rows.length > q.limit ? Number(page[page.length - 1]!.id) : null,
+      };
+    },
   };
 }
 

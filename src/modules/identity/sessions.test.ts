@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
@@ -100,6 +101,12 @@ describe('sessions', () => {
       payload: { role: 'admin' },
     });
     expect(promote.statusCode).toBe(200);
+    // The same token now counts as an admin's: admin operations ask for MFA, then serve.
+    const needsMfa = await t.app.inject({ method: 'GET', url: '/users', headers: dave.auth });
+    expect(errorCode(needsMfa)).toBe('mfa_required');
+    const setup = await post('/auth/mfa/setup', dave.auth);
+    const code = await generate({ secret: setup.json().secret });
+    expect((await post('/auth/mfa/enable', dave.auth, { code })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/users', headers: dave.auth })).statusCode).toBe(200);
     await t.app.inject({
       method: 'PUT',
@@ -109,6 +116,7 @@ describe('sessions', () => {
     });
     const demoted = await t.app.inject({ method: 'GET', url: '/users', headers: dave.auth });
     expect(demoted.statusCode).toBe(403);
+    expect(errorCode(demoted)).toBe('forbidden');
   });
 
   it('disabling an account ends its sessions and refuses sign-in and refresh; enabling lets it back', async () => {

@@ -12,6 +12,7 @@ interface SessionState {
   role: Role;
   live: boolean;
   disabled: boolean;
+  mfa: boolean;
 }
 
 const cacheKey = (sessionId: string) => `session:${sessionId}`;
@@ -32,7 +33,7 @@ export function createSessions(deps: { db: Db; cache: Cache; clock: Clock; cache
     const row = await db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['s.user_id', 's.revoked_at', 'u.role', 'u.disabled_at'])
+      .select(['s.user_id', 's.revoked_at', 's.mfa', 'u.role', 'u.disabled_at'])
       .where('s.id', '=', sessionId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -41,6 +42,7 @@ export function createSessions(deps: { db: Db; cache: Cache; clock: Clock; cache
       role: row.role,
       live: row.revoked_at === null,
       disabled: row.disabled_at !== null,
+      mfa: row.mfa,
     };
     await cache.set(cacheKey(sessionId), state, ttlMs);
     return state;
@@ -56,13 +58,15 @@ export function createSessions(deps: { db: Db; cache: Cache; clock: Clock; cache
     if (!state || state.userId !== principal.userId) return { problem: 'session_revoked' };
     if (state.disabled) return { problem: 'account_disabled' };
     if (!state.live) return { problem: 'session_revoked' };
-    return { principal: { userId: state.userId, role: state.role, sessionId: principal.sessionId } };
+    return {
+      principal: { userId: state.userId, role: state.role, sessionId: principal.sessionId, mfa: state.mfa },
+    };
   };
 
   return {
     check,
 
-    async start(sessionId: string, userId: string, tx: Db) {
+    async start(sessionId: string, userId: string, tx: Db, mfa = false) {
       await tx
         .insertInto('sessions')
         .values({
@@ -71,6 +75,7 @@ export function createSessions(deps: { db: Db; cache: Cache; clock: Clock; cache
           created_at: clock.now(),
           revoked_at: null,
           revoked_reason: null,
+          mfa,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();

@@ -57,6 +57,36 @@ function section(
         ...(publicUrl && { link: { label: 'Open the trip', url: `${publicUrl}/trips/${p.tripId}` } }),
       };
     }
+    case 'account.password_reset': {
+      const p = event.payload;
+      const url = publicUrl && `${publicUrl}/reset-password?token=${encodeURIComponent(p.token)}`;
+      return {
+        subject: 'Reset your Voyage password',
+        greeting,
+        intro:
+          'Someone asked to reset the password of your Voyage account. If it was you, use this code ' +
+          'once before it expires; if not, ignore this email and your password stays as it is.',
+        rows: [
+          ['Reset code', p.token],
+          ['Expires', `${formatDateTime(p.expiresAt, 'UTC')} (UTC)`],
+        ],
+        ...(url && { link: { label: 'Choose a new password', url } }),
+      };
+    }
+    case 'account.verify_email': {
+      const p = event.payload;
+      const url = publicUrl && `${publicUrl}/verify-email?token=${encodeURIComponent(p.token)}`;
+      return {
+        subject: 'Confirm your email address for Voyage',
+        greeting,
+        intro: 'Confirm this address to receive trips shared with it.',
+        rows: [
+          ['Confirmation code', p.token],
+          ['Expires', `${formatDateTime(p.expiresAt, 'UTC')} (UTC)`],
+        ],
+        ...(url && { link: { label: 'Confirm my address', url } }),
+      };
+    }
     case 'plan.ready': {
       const p = event.payload;
       return {

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
@@ -22,6 +23,7 @@ export function createStayBookings(deps: {
   outcomes: ReturnType<Metrics['counter']>;
   requireRoomType: (id: string) => Promise<RoomTypeWithProperty>;
   idempotency: Idempotency;
+  audit: AuditLog;
 }) {
   const { db, repo, notifications, clock, outcomes, requireRoomType, idempotency } = deps;
   const noRemember: Remember = async () => {};
@@ -69,6 +71,12 @@ export function createStayBookings(deps: {
           aggregateId: id,
           recipient: { userId },
           payload: eventPayload(booking),
+        });
+        await deps.audit.record(tx, {
+          action: 'booking.create',
+          actorId: userId,
+          subject: `stay_booking:${id}`,
+          details: { roomTypeId: rt.id, totalAmount: booking.totalAmount, currency: booking.currency },
         });
         await remember(tx, { statusCode: 201, body: booking });
         return booking;
@@ -122,6 +130,11 @@ export function createStayBookings(deps: {
       if (!updated) return undefined;
       await repo.releaseNights(updated.room_type_id, updated.check_in, updated.check_out, tx);
       const booking = toStayBooking((await repo.findBooking(id, tx))!);
+      await deps.audit.record(tx, {
+        action: 'booking.cancel',
+        actorId: who.userId,
+        subject: `stay_booking:${id}`,
+      });
       await notifications.emit(tx, {
         type: 'booking.cancelled',
         aggregateId: id,

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
@@ -39,6 +40,7 @@ export interface StaysDeps {
   clock: Clock;
   metrics: Metrics;
   idempotency: Idempotency;
+  audit: AuditLog;
 }
 
 export function createStaysService(deps: StaysDeps) {
@@ -180,6 +182,7 @@ export function createStaysService(deps: StaysDeps) {
       outcomes,
       requireRoomType,
       idempotency: deps.idempotency,
+      audit: deps.audit,
     }),
   };
 }

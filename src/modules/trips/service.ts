@@ -70,8 +70,12 @@ export function createTripsService(deps: TripsDeps) {
     'by',
   ]);
 
+  /**
+   * The address invitations bind to: the account's email once verified. Until then none ('' matches
+   * no invitation), so an invitation to an address goes only to whoever proves they receive its mail.
+   */
   async function emailOf(userId: string) {
-    return (await identity.getUser(userId)).email;
+    return (await identity.verifiedEmailOf(userId)) ?? '';
   }
 
   /** The caller's role on a trip; strangers get 404, so that trip ids do not leak. */

@@ -14,6 +14,8 @@ export interface Principal {
   userId: string;
   role: string;
   sessionId?: string;
+  /** The session was signed in with a second factor. */
+  mfa?: boolean;
 }
 
 /** The current principal for a verified token, or why its session no longer serves. */
@@ -90,8 +92,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && token ? token.trim() : undefined;
 }
 
-export const authPlugin = fp<{ tokens: AccessTokens; sessions?: SessionCheck }>(
-  async (app: FastifyInstance, { tokens, sessions }) => {
+export const authPlugin = fp<{ tokens: AccessTokens; sessions?: SessionCheck; mfaRoles?: string[] }>(
+  async (app: FastifyInstance, { tokens, sessions, mfaRoles = [] }) => {
     app.decorateRequest('principal', null);
     app.decorateRequest('tokenProblem', null);
 
@@ -129,6 +131,8 @@ export const authPlugin = fp<{ tokens: AccessTokens; sessions?: SessionCheck }>(
     app.decorate('requireRole', (role: string) => async (request: FastifyRequest, reply: FastifyReply) => {
       await app.requireUser(request, reply);
       if (request.principal?.role !== role) throw forbidden('forbidden', `This needs the ${role} role`);
+      if (sessions && mfaRoles.includes(role) && !request.principal.mfa)
+        throw forbidden('mfa_required', `The ${role} role needs a session signed in with MFA`);
     });
   },
   { name: 'voyage-auth' },

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../../platform/audit.js';
 import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
 import type { Principal } from '../../../platform/http/auth.js';
@@ -38,6 +39,7 @@ export interface RentalsDeps {
   clock: Clock;
   metrics: Metrics;
   idempotency: Idempotency;
+  audit: AuditLog;
 }
 
 export function createRentalsService(deps: RentalsDeps) {
@@ -104,6 +106,12 @@ export function createRentalsService(deps: RentalsDeps) {
               recipient: { userId },
               payload: eventPayload(booking, car, location),
             });
+            await deps.audit.record(tx, {
+              action: 'booking.create',
+              actorId: userId,
+              subject: `car_booking:${booking.id}`,
+              details: { carId: car.id, totalAmount: booking.totalAmount, currency: booking.currency },
+            });
             await remember(tx, { statusCode: 201, body: booking });
             return booking;
           });
@@ -133,6 +141,11 @@ export function createRentalsService(deps: RentalsDeps) {
       const updated = await repo.cancel(id, clock.now(), tx);
       if (!updated) return undefined;
       const booking = toBooking(updated);
+      await deps.audit.record(tx, {
+        action: 'booking.cancel',
+        actorId: who.userId,
+        subject: `car_booking:${id}`,
+      });
       await notifications.emit(tx, {
         type: 'booking.cancelled',
         aggregateId: booking.id,
