@@ -148,6 +148,7 @@ describe('exports', () => {
       const flightEvent = byUid.get(`flight-booking-${flight.id}@voyage`)!;
       expect(flightEvent).toMatchObject({ tzid: 'Europe/London', localStart: `${dateIn(30)}T07:10:00` });
       expect(flightEvent.start.toISOString()).toBe(flight.departureAt);
+      expect(flightEvent.description).toMatch(/arrives [^\n]*\(Europe\/Paris\)/);
 
       const carEvent = cal.events.find((e) => e.summary === 'Renault Zoe from Paris Gare du Nord')!;
       expect(carEvent.tzid).toBe('Europe/Paris');
@@ -272,6 +273,9 @@ describe('exports', () => {
       expect(text).toContain('Stay: Double room at Hôtel Lutetia (cancelled)');
       expect(text).toContain('Flight: Flight LHR -> CDG');
       expect(text).toContain(`Reference: ${flight.bookingReference}`);
+      // The flight departs in London's zone and arrives in Paris's.
+      expect(text).toMatch(/07:10 \(Europe\/London\) – .* \(Europe\/Paris\)/);
+      expect(text).toMatch(/Reference: CAR-[0-9A-Z]{4}-[0-9A-Z]{4}/);
       expect(text).toContain('Car: Renault Zoe from Paris Gare du Nord');
       expect(text).toContain('Note: ');
       expect(text).toContain('Table for two at 20:00');

@@ -19,8 +19,10 @@ export interface BookingEventPayload {
   title: string;
   start: string;
   end: string;
-  /** The time zone the times are shown in (where the booking happens). */
+  /** The time zone the start is shown in (where the booking starts). */
   timeZone: string;
+  /** Where the end is shown, when it happens elsewhere (a flight's arrival airport). */
+  endTimeZone?: string;
   totalAmount: number;
   currency: string;
   reference?: string | null;
