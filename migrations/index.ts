@@ -16,6 +16,9 @@ import carsBusy from './20261122120000_cars_busy.js';
 import dropBookingsWindowIndex from './20261122120100_drop_bookings_window_index.js';
 import carsPositionIndex from './20261122120200_cars_position_index.js';
 import dropCarsPositionActiveIdx from './20261122120300_drop_cars_position_active_idx.js';
+import idempotencyKeysAnyOperation from './20261206210000_idempotency_keys_any_operation.js';
+import sessions from './20261206211000_sessions.js';
+import accountLifecycle from './20261206212000_account_lifecycle.js';
 import loginLockouts from './20261206220000_login_lockouts.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
@@ -37,5 +40,8 @@ export const migrations: MigrationIndex = {
   '20261122120100_drop_bookings_window_index': dropBookingsWindowIndex,
   '20261122120200_cars_position_index': carsPositionIndex,
   '20261122120300_drop_cars_position_active_idx': dropCarsPositionActiveIdx,
+  '20261206210000_idempotency_keys_any_operation': idempotencyKeysAnyOperation,
+  '20261206211000_sessions': sessions,
+  '20261206212000_account_lifecycle': accountLifecycle,
   '20261206220000_login_lockouts': loginLockouts,
 };

@@ -284,3 +284,10 @@ export const DEMO_USER = {
   password: 'voyage-demo-password',
   name: 'Demo Traveller',
 };
+
+/** The demo's admin: admin operations need MFA, which it sets up at its first sign-in. */
+export const DEMO_ADMIN = {
+  email: 'admin@voyage.example',
+  password: 'voyage-admin-password',
+  name: 'Demo Admin',
+};

@@ -5,7 +5,7 @@ import type { Db } from '../modules/database.js';
 import { hashPassword } from '../modules/identity/passwords.js';
 import type { AppContext } from '../server/context.js';
 import type { Services } from '../server/services.js';
-import { CLASS_PROFILE, DEMO_CITIES, DEMO_MODELS, DEMO_USER } from './data.js';
+import { CLASS_PROFILE, DEMO_ADMIN, DEMO_CITIES, DEMO_MODELS, DEMO_USER } from './data.js';
 import { seedTravelDemoIfEmpty, type TravelSeedSummary } from './seed-travel.js';
 
 /**
@@ -244,28 +244,34 @@ export async function seed(ctx: AppContext, opts: SeedOptions): Promise<SeedSumm
  * catalogue and the demo trip are added on their own when missing (a data directory from before
  * they existed gets them too).
  */
+/** The demo's traveller and admin accounts, with verified addresses; created when missing. */
+export async function ensureDemoAccounts(ctx: AppContext) {
+  for (const account of [
+    { ...DEMO_USER, role: 'customer' as const },
+    { ...DEMO_ADMIN, role: 'admin' as const },
+  ]) {
+    await ctx.db
+      .insertInto('users')
+      .values({
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        password_hash: await hashPassword(account.password),
+        email_verified_at: new Date(),
+      })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
+  }
+}
+
 export async function seedDemoIfEmpty(ctx: AppContext, services: Services): Promise<SeedSummary | undefined> {
+  await ensureDemoAccounts(ctx);
   const any = await ctx.db.selectFrom('cars').select('id').limit(1).executeTakeFirst();
   if (any) {
     const travel = await seedTravelDemoIfEmpty(ctx, services);
     return travel ? { locations: 0, cars: 0, users: 0, bookings: 0, ms: 0, travel } : undefined;
   }
   const summary = await seed(ctx, { cars: 2000, bookings: 400, seed: 1 });
-  const demo = await ctx.db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', DEMO_USER.email)
-    .executeTakeFirst();
-  if (!demo) {
-    await ctx.db
-      .insertInto('users')
-      .values({
-        email: DEMO_USER.email,
-        name: DEMO_USER.name,
-        password_hash: await hashPassword(DEMO_USER.password),
-      })
-      .execute();
-  }
   const travel = await seedTravelDemoIfEmpty(ctx, services);
   return travel ? { ...summary, travel } : summary;
 }

@@ -7,7 +7,7 @@
  * together: the gateway routes a prefix to one upstream.
  */
 export const MODULE_MANIFEST = [
-  { name: 'identity', prefixes: ['/auth', '/users'] },
+  { name: 'identity', prefixes: ['/auth', '/users', '/audit'] },
   { name: 'fleet', prefixes: ['/cars', '/locations'] },
   { name: 'availability', prefixes: ['/search'] },
   { name: 'rentals', prefixes: ['/bookings'] },
@@ -21,7 +21,7 @@ export const MODULE_MANIFEST = [
   // Serves /trips/:id/plan: deploy it with trips.
   { name: 'itinerary', prefixes: ['/trips'] },
   // Serves /trips/:id/calendar.ics, /trips/:id/itinerary.pdf and the calendar feeds: deploy it with trips.
-  { name: 'exports', prefixes: ['/calendar', '/trips'] },
+  { name: 'exports', prefixes: ['/calendar', '/trips', '/account'] },
 ] as const satisfies readonly { name: string; prefixes: readonly string[] }[];
 
 export type ModuleName = (typeof MODULE_MANIFEST)[number]['name'];

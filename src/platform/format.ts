@@ -50,3 +50,19 @@ export function escapeHtml(text: string): string {
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 }
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A short reference people can read out and type: the first 40 bits of a UUID in Crockford base32
+ * (no I, L, O, U), as two groups of four, e.g. "7K2M-9QXD".
+ */
+export function shortReference(uuid: string): string {
+  let n = BigInt(`0x${uuid.replace(/-/g, '').slice(0, 10)}`);
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    out = CROCKFORD[Number(n & 31n)] + out;
+    n >>= 5n;
+  }
+  return `${out.slice(0, 4)}-${out.slice(4)}`;
+}

@@ -83,7 +83,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(webAppPlugin, webAppOptions(config));
   await app.register(traceContextPlugin);
   await app.register(observabilityPlugin, { metrics: ctx.metrics, health: ctx.health });
-  await app.register(authPlugin, { tokens: ctx.accessTokens });
+  const services = options.services ?? createServices(ctx);
+  // Every request's token is checked against its session (live, the account's current role);
+  // admin operations need a session signed in with MFA.
+  await app.register(authPlugin, {
+    tokens: ctx.accessTokens,
+    sessions: services.identity.sessionCheck,
+    mfaRoles: ['admin'],
+  });
   if (config.faultInjection) await app.register(faultInjectionPlugin, { faults: config.faultInjection });
   else if (config.faultInjectionRefused) {
     app.log.warn('VOYAGE_FAULT_INJECTION is set but ignored: it needs VOYAGE_ALLOW_FAULT_INJECTION=true');
@@ -93,7 +100,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.get('/', { schema: { hide: true } }, async () => ({ name: 'voyage', version: VERSION, docs: '/docs' }));
 
   // Module routes: each module gets its own service.
-  const services = options.services ?? createServices(ctx);
   const wanted = new Set<string>(options.modules ?? MODULES.map((m) => m.name));
   for (const module of MODULES as readonly ModuleDefinition<unknown>[]) {
     if (!wanted.has(module.name)) continue;

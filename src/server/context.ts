@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { migrations } from '../../migrations/index.js';
 import type { Config, Secrets } from '../config/index.js';
 import type { DB, Db } from '../modules/database.js';
+import { type AuditLog, createAuditLog } from '../platform/audit.js';
 import { registerBackupMetrics } from '../platform/backup/metrics.js';
 import { type BackupStore, fileBackupStore } from '../platform/backup/store.js';
 import { type Cache, memoryCache, redisCache } from '../platform/cache.js';
@@ -10,6 +11,7 @@ import { createKysely } from '../platform/db/kysely.js';
 import { createMigrator, type Migrator } from '../platform/db/migrator.js';
 import { type Database, openDatabase } from '../platform/db/pool.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';
+import { createIdempotency, type Idempotency } from '../platform/http/idempotency.js';
 import { createJobs, type Jobs } from '../platform/jobs.js';
 import { createHealth, type Health, redisCheck } from '../platform/observability/health.js';
 import { createLogger, type Logger } from '../platform/observability/logger.js';
@@ -33,6 +35,10 @@ export interface AppContext {
   health: Health;
   clock: Clock;
   accessTokens: AccessTokens;
+  /** Idempotency-Key claims and answers, shared by every state-changing operation. */
+  idempotency: Idempotency;
+  /** The audit log's writer (who did what), for every module. */
+  audit: AuditLog;
   /** Background jobs; started by the roles that need them (see ops/commands/serve.ts). */
   jobs: Jobs;
   /** Where backups are kept (BACKUP_DIR); the backup gauges read it at scrape time. */
@@ -162,6 +168,8 @@ export async function createContext(
     health,
     clock,
     accessTokens,
+    idempotency: createIdempotency({ db, clock }),
+    audit: createAuditLog({ db, clock }),
     jobs,
     backupStore,
     role,

@@ -6,6 +6,7 @@ import { createFlagsService, type FlagsService } from '../modules/flags/service.
 import { createFlightsService, type FlightsService } from '../modules/flights/service.js';
 import { createRefreshTokens } from '../modules/identity/refresh-tokens.js';
 import { createIdentityService, type IdentityService } from '../modules/identity/service.js';
+import { createSessions } from '../modules/identity/sessions.js';
 import { createLlmClient } from '../modules/itinerary/llm.js';
 import { createItineraryService, type ItineraryService } from '../modules/itinerary/service.js';
 import type { ModuleName } from '../modules/manifest.js';
@@ -39,6 +40,7 @@ export interface Services extends Record<ModuleName, unknown> {
  */
 export function createServices(ctx: AppContext): Services {
   const { config, secrets } = ctx;
+  const { idempotency, audit } = ctx;
   const identity = createIdentityService({
     db: ctx.db,
     accessTokens: ctx.accessTokens,
@@ -51,6 +53,9 @@ export function createServices(ctx: AppContext): Services {
     auth: config.auth,
     metrics: ctx.metrics,
     log: ctx.log,
+    sessions: createSessions({ db: ctx.db, cache: ctx.cache, clock: ctx.clock }),
+    // Notifications reads identity for recipients; identity writes its emails through it, late-bound.
+    emit: (tx, event) => notifications.emit(tx, event),
   });
   const fleet = createFleetService({ db: ctx.db });
   const availability = createAvailabilityService({
@@ -61,7 +66,12 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
     clock: ctx.clock,
   });
-  const flags = createFlagsService({ db: ctx.db, cache: ctx.cache, cacheTtlMs: config.flagsCacheTtlMs });
+  const flags = createFlagsService({
+    db: ctx.db,
+    cache: ctx.cache,
+    cacheTtlMs: config.flagsCacheTtlMs,
+    audit,
+  });
   const notifications = createNotificationsService({
     db: ctx.db,
     jobs: ctx.jobs,
@@ -82,8 +92,17 @@ export function createServices(ctx: AppContext): Services {
     notifications,
     clock: ctx.clock,
     metrics: ctx.metrics,
+    idempotency,
+    audit,
   });
-  const stays = createStaysService({ db: ctx.db, notifications, clock: ctx.clock, metrics: ctx.metrics });
+  const stays = createStaysService({
+    db: ctx.db,
+    notifications,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    idempotency,
+    audit,
+  });
   const flights = createFlightsService({
     db: ctx.db,
     cache: ctx.cache,
@@ -94,6 +113,8 @@ export function createServices(ctx: AppContext): Services {
     notifications,
     config: config.flights,
     duffelAccessToken: secrets.duffelAccessToken,
+    idempotency,
+    audit,
   });
   const pois = createPoisService({ db: ctx.db });
   const places = createPlacesService({ fleet, flights, pois });
@@ -108,6 +129,7 @@ export function createServices(ctx: AppContext): Services {
     stays,
     flights,
     pois,
+    idempotency,
   });
   const { llm } = config;
   const itinerary = createItineraryService({
@@ -128,7 +150,17 @@ export function createServices(ctx: AppContext): Services {
     metrics: ctx.metrics,
     log: ctx.log,
   });
-  const exports = createExportsService({ db: ctx.db, trips, itinerary, identity, clock: ctx.clock });
+  const exports = createExportsService({
+    db: ctx.db,
+    trips,
+    itinerary,
+    identity,
+    rentals,
+    stays,
+    flights,
+    notifications,
+    clock: ctx.clock,
+  });
   return {
     identity,
     fleet,

@@ -37,6 +37,7 @@ export interface ParsedEvent {
   end: Date;
   allDay: boolean;
   location: string | null;
+  description: string | null;
 }
 
 /** Parses an iCalendar text with ical.js, resolving times through its own VTIMEZONEs. */
@@ -64,6 +65,7 @@ export function parseCalendar(text: string): {
       start: e.startDate.toJSDate(),
       end: e.endDate.toJSDate(),
       allDay: e.startDate.isDate,
+      description: e.description ?? null,
       location: e.location ?? null,
     };
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { LightMyRequestResponse } from 'fastify';
+import { generate } from 'otplib';
 import { inject } from 'vitest';
 import { readConfig } from '../../src/config/index.js';
 import type { Clock } from '../../src/platform/clock.js';
@@ -106,12 +107,26 @@ export async function signUp(
   };
 }
 
+/** An admin signed in with MFA (admin operations need it): set up and confirmed in this session. */
 export async function signInAdmin(t: TestApp): Promise<SignedIn> {
   const email = uniqueEmail('admin');
   const password = 'admin password 123';
   await t.services.identity.createAdmin({ email, name: 'Admin', password });
   const res = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } });
   const json = res.json();
+  const auth = { authorization: `Bearer ${json.accessToken}` };
+  const setup = await t.app.inject({ method: 'POST', url: '/auth/mfa/setup', headers: auth });
+  const code = await generate({
+    secret: setup.json().secret,
+    epoch: Math.floor(t.ctx.clock.now().getTime() / 1000),
+  });
+  const enabled = await t.app.inject({
+    method: 'POST',
+    url: '/auth/mfa/enable',
+    headers: auth,
+    payload: { code },
+  });
+  if (enabled.statusCode !== 200) throw new Error(`admin MFA failed: ${enabled.statusCode} ${enabled.body}`);
   return {
     userId: json.user.id,
     email,
@@ -128,4 +143,29 @@ export function errorCode(res: LightMyRequestResponse): string {
     throw new Error(`not an error body: ${res.body}`);
   }
   return body.error.code;
+}
+
+/** Confirms a user's address with the code in the verification email Voyage wrote to the outbox. */
+export async function verifyEmail(t: TestApp, who: { userId: string }): Promise<void> {
+  const { rows } = await t.db.database.pool.query(
+    `SELECT payload->>'token' AS token FROM outbox_events
+     WHERE type = 'account.verify_email' AND recipient_user_id = $1 ORDER BY occurred_at DESC LIMIT 1`,
+    [who.userId],
+  );
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/auth/verify-email',
+    payload: { token: rows[0]?.token },
+  });
+  if (res.statusCode !== 204) throw new Error(`email verification failed: ${res.statusCode} ${res.body}`);
+}
+
+/** signUp, then the address confirmed (trip invitations bind only to verified addresses). */
+export async function signUpVerified(
+  t: TestApp,
+  overrides: Partial<{ email: string; password: string; name: string }> = {},
+): Promise<SignedIn> {
+  const who = await signUp(t.app, overrides);
+  await verifyEmail(t, who);
+  return who;
 }

@@ -29,7 +29,7 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
     await serveGateway(config, secrets);
     return;
   }
-  const [{ serve: serveRole }, { DEMO_USER }, { seedDemoIfEmpty }] = await Promise.all([
+  const [{ serve: serveRole }, { DEMO_USER, DEMO_ADMIN }, { seedDemoIfEmpty }] = await Promise.all([
     import('../../server/serve.js'),
     import('../../demo/data.js'),
     import('../../demo/seed.js'),
@@ -60,7 +60,11 @@ export async function serve(opts: { role: Role; modules?: ModuleName[] }) {
         : `  Web app:    not built (npm run build)\n`) +
       `  API docs:   ${url}/docs\n` +
       `  Try:        curl '${url}/search?lat=37.7749&lng=-122.4194'\n` +
-      (config.demoData ? `  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}\n` : '') +
+      (config.demoData
+        ? `  Demo login: ${DEMO_USER.email} / ${DEMO_USER.password}\n` +
+          `  Demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}` +
+          ' (admin operations need MFA: POST /auth/mfa/setup, then /auth/mfa/enable)\n'
+        : '') +
       `  Database:   ${database}\n\n`,
   );
 }

@@ -2,6 +2,7 @@ import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { addDays } from '../../platform/dates.js';
+import { formatDateTime } from '../../platform/format.js';
 import type { Plan } from '../itinerary/schemas.js';
 import type { Trip, TripItem } from '../trips/schemas.js';
 
@@ -44,13 +45,19 @@ export function buildCalendar(trip: Trip, items: TripItem[], plan: Plan | undefi
   for (const item of items) {
     if (!item.startsAt) continue;
     const cancelled = item.status === 'cancelled';
+    const crossesZones = !!item.endTimeZone && item.endTimeZone !== item.timeZone;
     const details = [
       item.reference ? `Reference: ${item.reference}` : undefined,
+      crossesZones && item.endsAt
+        ? `Departs ${formatDateTime(item.startsAt, item.timeZone)} (${item.timeZone}), arrives ${formatDateTime(item.endsAt, item.endTimeZone!)} (${item.endTimeZone})`
+        : undefined,
       item.status ? `Status: ${item.status}` : undefined,
       item.body ?? undefined,
     ].filter(Boolean);
     cal.createEvent({
       id: uidOf(item),
+      // Both ends are the right instants, written in the start's zone (one TZID per event); an item
+      // that ends in another zone (a flight) says its arrival in the arrival zone in the description.
       start: zoned(item.startsAt, item.timeZone),
       end: zoned(item.endsAt ?? item.startsAt, item.timeZone),
       timezone: item.timeZone,

@@ -6,6 +6,7 @@ import {
   errorCode,
   type SignedIn,
   signUp,
+  signUpVerified,
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import {
@@ -40,7 +41,7 @@ describe('exports', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { PUBLIC_URL: 'https://voyage.example' } });
     alice = await signUp(t.app);
-    bob = await signUp(t.app);
+    bob = await signUpVerified(t);
     for (const p of demoPois().filter((x) => x.city === 'Paris'))
       await t.services.pois.create({ ...p, description: '' });
     const call = (method: string, url: string, payload?: Record<string, unknown>) =>
@@ -147,6 +148,7 @@ describe('exports', () => {
       const flightEvent = byUid.get(`flight-booking-${flight.id}@voyage`)!;
       expect(flightEvent).toMatchObject({ tzid: 'Europe/London', localStart: `${dateIn(30)}T07:10:00` });
       expect(flightEvent.start.toISOString()).toBe(flight.departureAt);
+      expect(flightEvent.description).toMatch(/arrives [^\n]*\(Europe\/Paris\)/);
 
       const carEvent = cal.events.find((e) => e.summary === 'Renault Zoe from Paris Gare du Nord')!;
       expect(carEvent.tzid).toBe('Europe/Paris');
@@ -234,7 +236,7 @@ describe('exports', () => {
     });
 
     it('stops a collaborator’s feed when they lose access to the trip', async () => {
-      const carol = await signUp(t.app);
+      const carol = await signUpVerified(t);
       const invite = await t.app.inject({
         method: 'POST',
         url: `/trips/${tripId}/collaborators`,
@@ -271,6 +273,9 @@ describe('exports', () => {
       expect(text).toContain('Stay: Double room at Hôtel Lutetia (cancelled)');
       expect(text).toContain('Flight: Flight LHR -> CDG');
       expect(text).toContain(`Reference: ${flight.bookingReference}`);
+      // The flight departs in London's zone and arrives in Paris's.
+      expect(text).toMatch(/07:10 \(Europe\/London\) – .* \(Europe\/Paris\)/);
+      expect(text).toMatch(/Reference: CAR-[0-9A-Z]{4}-[0-9A-Z]{4}/);
       expect(text).toContain('Car: Renault Zoe from Paris Gare du Nord');
       expect(text).toContain('Note: ');
       expect(text).toContain('Table for two at 20:00');

@@ -85,7 +85,10 @@ export function buildItineraryPdf(
     doc.font('Helvetica');
     if (b.startsAt)
       text(
-        `${formatDateTime(b.startsAt, b.timeZone)} – ${b.endsAt ? formatDateTime(b.endsAt, b.timeZone) : ''} (${b.timeZone})`,
+        `${formatDateTime(b.startsAt, b.timeZone)} (${b.timeZone})` +
+          (b.endsAt
+            ? ` – ${formatDateTime(b.endsAt, b.endTimeZone ?? b.timeZone)} (${b.endTimeZone ?? b.timeZone})`
+            : ''),
       );
     if (b.reference) text(`Reference: ${b.reference}`);
     if (b.location) text(`Where: ${b.location.name}`);

@@ -111,4 +111,21 @@ export const exportsRoutes: FastifyPluginAsyncZod<RouteDeps<ExportsService>> = a
         .send(ics);
     },
   );
+
+  app.get(
+    '/account/export',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['auth'],
+        security: [{ bearer: [] }],
+        summary: 'Everything Voyage holds on you, as one JSON document (account, bookings, trips, emails)',
+        response: { 200: z.record(z.string(), z.unknown()) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('content-disposition', 'attachment; filename="voyage-account.json"');
+      return exports.accountExport(request.principal!.userId);
+    },
+  );
 };

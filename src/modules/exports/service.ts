@@ -8,13 +8,14 @@ import type { ItineraryService } from '../itinerary/service.js';
 import type { TripsService } from '../trips/service.js';
 import { toTrip } from '../trips/service.js';
 import type { TripRow } from '../trips/tables.js';
+import { type AccountExportDeps, createAccountExport } from './account-export.js';
 import { buildCalendar } from './calendar.js';
 import { buildItineraryPdf } from './pdf.js';
 import { createExportsRepository } from './repository.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export interface ExportsDeps {
+export interface ExportsDeps extends Omit<AccountExportDeps, 'clock' | 'trips' | 'identity'> {
   db: Db;
   trips: TripsService;
   itinerary: ItineraryService;
@@ -35,6 +36,9 @@ export function createExportsService(deps: ExportsDeps) {
   }
 
   return {
+    /** Everything Voyage holds on the user, as JSON. */
+    accountExport: createAccountExport({ ...deps, trips, identity, clock }),
+
     async calendar(tripId: string, who: Principal): Promise<{ name: string; ics: string }> {
       const { trip, role } = await trips.authorize(tripId, who, 'read');
       const c = await contents(trip, role);

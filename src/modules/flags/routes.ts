@@ -42,7 +42,8 @@ export const flagsRoutes: FastifyPluginAsyncZod<RouteDeps<FlagsService>> = async
       ...admin,
       schema: { ...adminDoc, summary: 'Create a flag (admin)', body: FlagCreate, response: { 201: Flag } },
     },
-    async (request, reply) => reply.status(201).send(await flags.create(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await flags.create(request.body, request.principal!.userId)),
   );
 
   app.get(
@@ -66,7 +67,7 @@ export const flagsRoutes: FastifyPluginAsyncZod<RouteDeps<FlagsService>> = async
         response: { 200: Flag },
       },
     },
-    async (request) => flags.update(request.params.key, request.body),
+    async (request) => flags.update(request.params.key, request.body, request.principal!.userId),
   );
 
   app.delete(
@@ -76,7 +77,7 @@ export const flagsRoutes: FastifyPluginAsyncZod<RouteDeps<FlagsService>> = async
       schema: { ...adminDoc, summary: 'Delete a flag (admin)', params: FlagKeyParams },
     },
     async (request, reply) => {
-      await flags.remove(request.params.key);
+      await flags.remove(request.params.key, request.principal!.userId);
       return reply.status(204).send();
     },
   );

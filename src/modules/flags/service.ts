@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../platform/audit.js';
 import type { Cache } from '../../platform/cache.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
@@ -46,7 +47,7 @@ function checkTargeting(type: FlagType, rollout: number, allowList: string[]) {
  * Feature flags: rules live in the database; evaluation reads them from the cache (in-process or
  * Redis) for a few seconds, and every change drops the cached copy so it takes effect at once.
  */
-export function createFlagsService(deps: { db: Db; cache: Cache; cacheTtlMs: number }) {
+export function createFlagsService(deps: { db: Db; cache: Cache; cacheTtlMs: number; audit: AuditLog }) {
   const repo = createFlagsRepository(deps.db);
 
   async function rules(): Promise<FlagRule[]> {
@@ -70,7 +71,7 @@ export function createFlagsService(deps: { db: Db; cache: Cache; cacheTtlMs: num
       return toFlag(row);
     },
 
-    async create(input: FlagCreate): Promise<Flag> {
+    async create(input: FlagCreate, actorId: string | null = null): Promise<Flag> {
       const targeted = TARGETED_FLAG_TYPES.includes(input.type);
       const rollout = input.rolloutPercentage ?? (targeted ? 0 : 100);
       checkTargeting(input.type, rollout, input.allowList);
@@ -84,6 +85,12 @@ export function createFlagsService(deps: { db: Db; cache: Cache; cacheTtlMs: num
           allow_list: [...new Set(input.allowList)],
         });
         await invalidate();
+        await deps.audit.record(undefined, {
+          action: 'flag.create',
+          actorId,
+          subject: `flag:${input.key}`,
+          details: { enabled: row.enabled, type: row.type, rolloutPercentage: row.rollout_percentage },
+        });
         return toFlag(row);
       } catch (err) {
         if (isConstraintViolation(err, 'feature_flags_pkey'))
@@ -92,7 +99,7 @@ export function createFlagsService(deps: { db: Db; cache: Cache; cacheTtlMs: num
       }
     },
 
-    async update(key: string, patch: FlagUpdate): Promise<Flag> {
+    async update(key: string, patch: FlagUpdate, actorId: string | null = null): Promise<Flag> {
       const current = await repo.find(key);
       if (!current) throw notFound('flag_not_found', `No flag named ${key}`);
       const type = patch.type ?? current.type;
@@ -110,12 +117,26 @@ export function createFlagsService(deps: { db: Db; cache: Cache; cacheTtlMs: num
       });
       if (!row) throw notFound('flag_not_found', `No flag named ${key}`);
       await invalidate();
+      await deps.audit.record(undefined, {
+        action: 'flag.update',
+        actorId,
+        subject: `flag:${key}`,
+        details: {
+          from: {
+            enabled: current.enabled,
+            rolloutPercentage: current.rollout_percentage,
+            type: current.type,
+          },
+          to: { enabled: row.enabled, rolloutPercentage: row.rollout_percentage, type: row.type },
+        },
+      });
       return toFlag(row);
     },
 
-    async remove(key: string): Promise<void> {
+    async remove(key: string, actorId: string | null = null): Promise<void> {
       if (!(await repo.remove(key))) throw notFound('flag_not_found', `No flag named ${key}`);
       await invalidate();
+      await deps.audit.record(undefined, { action: 'flag.delete', actorId, subject: `flag:${key}` });
     },
 
     /** Every flag evaluated for one user (or for nobody when signed out). */

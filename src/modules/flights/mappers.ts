@@ -51,6 +51,7 @@ export function eventPayload(b: FlightBooking): BookingEventPayload {
     start: b.departureAt,
     end: b.arrivalAt,
     timeZone: first?.departureTimeZone ?? 'UTC',
+    endTimeZone: b.segments[b.segments.length - 1]?.arrivalTimeZone ?? first?.departureTimeZone ?? 'UTC',
     totalAmount: b.totalAmount,
     currency: b.currency,
     reference: b.bookingReference,

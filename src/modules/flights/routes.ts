@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { IdempotencyHeaders, idempotencyKey, sendOutcome } from '../../platform/http/idempotency.js';
 import { IdParams } from '../cars/fleet/schemas.js';
 import type { RouteDeps } from '../module.js';
 import {
@@ -117,12 +118,16 @@ export const flightsRoutes: FastifyPluginAsyncZod<RouteDeps<FlightsService>> = a
         tags: ['flights'],
         ...secured,
         summary: 'Book an offer (409 offer_expired once it has expired)',
+        headers: IdempotencyHeaders,
         body: FlightBookingCreate,
         response: { 201: FlightBooking },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await flights.book(request.principal!.userId, request.body)),
+      sendOutcome(
+        reply,
+        await flights.bookOnce(request.principal!.userId, request.body, idempotencyKey(request)),
+      ),
   );
 
   app.get(
@@ -163,10 +168,15 @@ export const flightsRoutes: FastifyPluginAsyncZod<RouteDeps<FlightsService>> = a
         tags: ['flights'],
         ...secured,
         summary: 'Cancel before departure (idempotent); seats go back on sale',
+        headers: IdempotencyHeaders,
         params: IdParams,
         response: { 200: FlightBooking },
       },
     },
-    async (request) => flights.cancel(request.params.id, request.principal!),
+    async (request, reply) =>
+      sendOutcome(
+        reply,
+        await flights.cancelOnce(request.params.id, request.principal!, idempotencyKey(request)),
+      ),
   );
 };

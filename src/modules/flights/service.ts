@@ -1,10 +1,14 @@
+// Over 300 lines: booking and cancelling run through the supplier set, the transaction that records
+// them and the idempotency claim together; split apart, each half would need the others' state.
 import type { Config } from '../../config/index.js';
+import type { AuditLog } from '../../platform/audit.js';
 import type { Cache } from '../../platform/cache.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { AppError, badRequest, conflict, constraintError, notFound } from '../../platform/http/errors.js';
+import type { Idempotency, Outcome, Remember } from '../../platform/http/idempotency.js';
 import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Health } from '../../platform/observability/health.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -50,6 +54,8 @@ export interface FlightsDeps {
   notifications: NotificationsService;
   config: Config['flights'];
   duffelAccessToken: string | undefined;
+  idempotency: Idempotency;
+  audit: AuditLog;
 }
 
 export function createFlightsService(deps: FlightsDeps) {
@@ -95,6 +101,7 @@ export function createFlightsService(deps: FlightsDeps) {
     order: { orderId: string; bookingReference: string; totalAmount: number; currency: string },
     passengers: Passenger[],
     tx: Db,
+    remember: Remember,
   ) {
     const first = offer.segments[0]!;
     const last = offer.segments[offer.segments.length - 1]!;
@@ -126,10 +133,21 @@ export function createFlightsService(deps: FlightsDeps) {
       recipient: { userId },
       payload: eventPayload(booking),
     });
+    await deps.audit.record(tx, {
+      action: 'booking.create',
+      actorId: userId,
+      subject: `flight_booking:${booking.id}`,
+      details: { offerId: offer.id, supplier: offer.supplier, totalAmount: booking.totalAmount },
+    });
+    await remember(tx, { statusCode: 201, body: booking });
     return booking;
   }
 
-  async function book(userId: string, input: FlightBookingCreate): Promise<FlightBooking> {
+  async function book(
+    userId: string,
+    input: FlightBookingCreate,
+    remember: Remember,
+  ): Promise<FlightBooking> {
     const offer = await cachedOffer(input.offerId);
     if (!offer) throw conflict('offer_expired', 'This offer has expired or was never made; search again');
     if (input.passengers.length !== offer.passengers) {
@@ -144,7 +162,7 @@ export function createFlightsService(deps: FlightsDeps) {
       if (supplier.local) {
         return await db.transaction().execute(async (tx) => {
           const order = await supplier.createOrder(offer, input.passengers, tx);
-          return record(userId, offer, order, input.passengers, tx);
+          return record(userId, offer, order, input.passengers, tx, remember);
         });
       }
       const fresh = await supplier.getOffer(offer);
@@ -156,7 +174,9 @@ export function createFlightsService(deps: FlightsDeps) {
       }
       const order = await supplier.createOrder(offer, input.passengers);
       try {
-        return await db.transaction().execute((tx) => record(userId, offer, order, input.passengers, tx));
+        return await db
+          .transaction()
+          .execute((tx) => record(userId, offer, order, input.passengers, tx, remember));
       } catch (err) {
         // The supplier sold seats Voyage could not record: give them back.
         await supplier
@@ -177,6 +197,77 @@ export function createFlightsService(deps: FlightsDeps) {
         throw constraintError(FLIGHTS_CONSTRAINTS.flight_bookings_offer_key);
       throw err;
     }
+  }
+
+  /** Books an offer once per Idempotency-Key: a repeat with the same body gets the first answer. */
+  async function bookOnce(
+    userId: string,
+    input: FlightBookingCreate,
+    key: string | undefined,
+  ): Promise<Outcome<FlightBooking>> {
+    return deps.idempotency.run<FlightBooking>(
+      { userId, key, operation: 'flights.book', request: input },
+      async (remember) => {
+        try {
+          const booking = await book(userId, input, remember);
+          outcomes.inc({ supplier: booking.supplier, outcome: 'created' });
+          await cache.del(offerKey(input.offerId));
+          return { statusCode: 201, body: booking };
+        } catch (err) {
+          outcomes.inc({ supplier: 'any', outcome: err instanceof AppError ? err.code : 'error' });
+          throw err;
+        }
+      },
+    );
+  }
+
+  /** Cancels with the supplier, then here; seats of Voyage's own flights go back on sale. */
+  async function cancel(id: string, who: Principal): Promise<FlightBooking> {
+    const row = await repo.findBooking(id);
+    if (!visibleTo(row, who)) throw notFound('flight_booking_not_found', 'Flight booking not found');
+    if (row.status === 'cancelled') return toFlightBooking(row);
+    if (row.departure_at <= clock.now())
+      throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
+    const supplier = set.get(row.supplier);
+    if (!supplier)
+      throw conflict('supplier_disabled', `Bookings with ${row.supplier} cannot be changed here now`);
+    const order = {
+      orderId: row.supplier_order_id,
+      ownFlightId: row.own_flight_id,
+      cabin: row.cabin,
+      seats: row.seats,
+    };
+    try {
+      if (!supplier.local) await supplier.cancelOrder(order);
+      const cancelled = await db.transaction().execute(async (tx) => {
+        const updated = await repo.cancel(id, clock.now(), tx);
+        if (!updated) return undefined;
+        if (supplier.local) await supplier.cancelOrder(order, tx);
+        const booking = toFlightBooking(updated);
+        await deps.audit.record(tx, {
+          action: 'booking.cancel',
+          actorId: who.userId,
+          subject: `flight_booking:${id}`,
+        });
+        await notifications.emit(tx, {
+          type: 'booking.cancelled',
+          aggregateId: id,
+          recipient: { userId: booking.userId },
+          payload: eventPayload(booking),
+        });
+        return booking;
+      });
+      if (cancelled) {
+        outcomes.inc({ supplier: row.supplier, outcome: 'cancelled' });
+        return cancelled;
+      }
+    } catch (err) {
+      if (err instanceof SupplierError) throw toHttpError(err);
+      throw err;
+    }
+    const current = await repo.findBooking(id);
+    if (current?.status === 'cancelled') return toFlightBooking(current);
+    throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
   }
 
   return {
@@ -206,18 +297,20 @@ export function createFlightsService(deps: FlightsDeps) {
       return publicOffer(offer);
     },
 
+    /** Books an offer (for callers with no Idempotency-Key, such as the demo seed). */
     async book(userId: string, input: FlightBookingCreate): Promise<FlightBooking> {
-      try {
-        const booking = await book(userId, input);
-        outcomes.inc({ supplier: booking.supplier, outcome: 'created' });
-        await cache.del(offerKey(input.offerId));
-        return booking;
-      } catch (err) {
-        outcomes.inc({ supplier: 'any', outcome: err instanceof AppError ? err.code : 'error' });
-        throw err;
-      }
+      return (await bookOnce(userId, input, undefined)).body;
     },
 
+    bookOnce,
+
+    /** Cancels once per Idempotency-Key: a repeat gets the first answer. */
+    cancelOnce(id: string, who: Principal, key?: string): Promise<Outcome<FlightBooking>> {
+      return deps.idempotency.run<FlightBooking>(
+        { userId: who.userId, key, operation: 'flights.cancel', request: { id } },
+        async () => ({ statusCode: 200, body: await cancel(id, who) }),
+      );
+    },
     async get(id: string, who: Principal): Promise<FlightBooking> {
       const row = await repo.findBooking(id);
       if (!visibleTo(row, who)) throw notFound('flight_booking_not_found', 'Flight booking not found');
@@ -235,49 +328,7 @@ export function createFlightsService(deps: FlightsDeps) {
       return { bookings: page.items, nextCursor: page.nextCursor };
     },
 
-    /** Cancels with the supplier, then here; seats of Voyage's own flights go back on sale. */
-    async cancel(id: string, who: Principal): Promise<FlightBooking> {
-      const row = await repo.findBooking(id);
-      if (!visibleTo(row, who)) throw notFound('flight_booking_not_found', 'Flight booking not found');
-      if (row.status === 'cancelled') return toFlightBooking(row);
-      if (row.departure_at <= clock.now())
-        throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
-      const supplier = set.get(row.supplier);
-      if (!supplier)
-        throw conflict('supplier_disabled', `Bookings with ${row.supplier} cannot be changed here now`);
-      const order = {
-        orderId: row.supplier_order_id,
-        ownFlightId: row.own_flight_id,
-        cabin: row.cabin,
-        seats: row.seats,
-      };
-      try {
-        if (!supplier.local) await supplier.cancelOrder(order);
-        const cancelled = await db.transaction().execute(async (tx) => {
-          const updated = await repo.cancel(id, clock.now(), tx);
-          if (!updated) return undefined;
-          if (supplier.local) await supplier.cancelOrder(order, tx);
-          const booking = toFlightBooking(updated);
-          await notifications.emit(tx, {
-            type: 'booking.cancelled',
-            aggregateId: id,
-            recipient: { userId: booking.userId },
-            payload: eventPayload(booking),
-          });
-          return booking;
-        });
-        if (cancelled) {
-          outcomes.inc({ supplier: row.supplier, outcome: 'cancelled' });
-          return cancelled;
-        }
-      } catch (err) {
-        if (err instanceof SupplierError) throw toHttpError(err);
-        throw err;
-      }
-      const current = await repo.findBooking(id);
-      if (current?.status === 'cancelled') return toFlightBooking(current);
-      throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
-    },
+    cancel,
 
     supplierStatus() {
       return set.names.map((name) => ({

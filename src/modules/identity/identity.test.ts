@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
   errorCode,
+  signInAdmin,
   signUp,
   type TestApp,
   uniqueEmail,
@@ -216,18 +217,8 @@ describe('identity', () => {
   describe('roles', () => {
     it('lets an admin change a role, audits it, and refuses customers', async () => {
       const customer = await signUp(t.app);
-      const admin = await t.services.identity.createAdmin({
-        email: uniqueEmail('admin'),
-        name: 'Root',
-        password: 'admin password',
-      });
-      expect(admin.created).toBe(true);
-      const login = await t.app.inject({
-        method: 'POST',
-        url: '/auth/login',
-        payload: { email: admin.user.email, password: 'admin password' },
-      });
-      const adminAuth = { authorization: `Bearer ${login.json().accessToken}` };
+      const signedIn = await signInAdmin(t);
+      const adminAuth = signedIn.auth;
 
       const denied = await t.app.inject({
         method: 'PUT',

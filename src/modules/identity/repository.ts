@@ -38,6 +38,40 @@ export function createIdentityRepository(base: Db) {
         .executeTakeFirst();
     },
 
+    async setDisabled(id: string, at: Date | null, db: Db = base) {
+      return db
+        .updateTable('users')
+        .set({ disabled_at: at, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async setPasswordHash(id: string, passwordHash: string, db: Db = base) {
+      await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    findUsers(q: { q?: string; role?: Role; limit: number }, db: Db = base) {
+      let query = db
+        .selectFrom('users')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit);
+      if (q.role) query = query.where('role', '=', q.role);
+      if (q.q) {
+        const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) =>
+          eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]),
+        );
+      }
+      return query.execute();
+    },
+
     async insertRefreshToken(
       t: { id: string; familyId: string; userId: string; expiresAt: Date },
       db: Db = base,
@@ -97,14 +131,31 @@ export function createIdentityRepository(base: Db) {
         .execute();
     },
 
-    listAudit(filter: { subject?: string; action?: string; limit?: number }, db: Db = base) {
+    /** Newest first; `action` ending in `.*` matches a family (`booking.*`); `beforeId` pages. */
+    listAudit(
+      filter: {
+        subject?: string;
+        action?: string;
+        actorId?: string;
+        from?: Date;
+        to?: Date;
+        beforeId?: number;
+        limit?: number;
+      },
+      db: Db = base,
+    ) {
       let q = db
         .selectFrom('audit_log')
         .selectAll()
         .orderBy('id', 'desc')
         .limit(filter.limit ?? 100);
       if (filter.subject) q = q.where('subject', '=', filter.subject);
-      if (filter.action) q = q.where('action', '=', filter.action);
+      if (filter.action?.endsWith('.*')) q = q.where('action', 'like', `${filter.action.slice(0, -1)}%`);
+      else if (filter.action) q = q.where('action', '=', filter.action);
+      if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
+      if (filter.from) q = q.where('occurred_at', '>=', filter.from);
+      if (filter.to) q = q.where('occurred_at', '<', filter.to);
+      if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
       return q.execute();
     },
   };

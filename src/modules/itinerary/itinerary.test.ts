@@ -7,6 +7,7 @@ import {
   type SignedIn,
   signInAdmin,
   signUp,
+  signUpVerified,
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import { buildProperty, buildRoomType, dateIn } from '../../../test/helpers/travel-factories.js';
@@ -266,7 +267,7 @@ describe('itinerary planning', () => {
       expect(user.catalogue).toHaveLength(paris.length);
       expect(user.days.map((d: { date: string }) => d.date)).toEqual([dateIn(20), dateIn(21), dateIn(22)]);
       // Someone the flag does not reach still gets the built-in planner.
-      const bob = await signUp(t.app);
+      const bob = await signUpVerified(t);
       expect((await plan((await newTrip(bob)).id, {}, bob)).json().source).toBe('builtin');
     });
 

@@ -2,7 +2,14 @@
  * The domain events other modules emit. Payloads carry what the message needs as it was at the
  * time of the change, so that an email describes the booking that was made, not a later state.
  */
-export const EVENT_TYPES = ['booking.confirmed', 'booking.cancelled', 'trip.shared', 'plan.ready'] as const;
+export const EVENT_TYPES = [
+  'booking.confirmed',
+  'booking.cancelled',
+  'trip.shared',
+  'plan.ready',
+  'account.password_reset',
+  'account.verify_email',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface BookingEventPayload {
@@ -12,8 +19,10 @@ export interface BookingEventPayload {
   title: string;
   start: string;
   end: string;
-  /** The time zone the times are shown in (where the booking happens). */
+  /** The time zone the start is shown in (where the booking starts). */
   timeZone: string;
+  /** Where the end is shown, when it happens elsewhere (a flight's arrival airport). */
+  endTimeZone?: string;
   totalAmount: number;
   currency: string;
   reference?: string | null;
@@ -37,7 +46,15 @@ export interface PlanReadyPayload {
   source: 'builtin' | 'llm';
 }
 
+/** A single-use token mailed to the account's address (reset a password, verify the address). */
+export interface AccountTokenPayload {
+  token: string;
+  expiresAt: string;
+}
+
 export interface EventPayloads {
+  'account.password_reset': AccountTokenPayload;
+  'account.verify_email': AccountTokenPayload;
   'booking.confirmed': BookingEventPayload;
   'booking.cancelled': BookingEventPayload;
   'trip.shared': TripSharedPayload;

@@ -68,7 +68,66 @@ describe('email templates', () => {
       'Kenji',
     );
     expect(yen.subject).toBe('Cancelled: Room at Ryokan');
-    expect(yen.text).toContain('Amount:  JP¥48,000');
+    expect(yen.text).toContain('Amount:    JP¥48,000');
     expect(yen.text).toContain('Sat, 1 May 2027, 15:00 (Asia/Tokyo)');
+  });
+});
+
+describe('booking emails: references, links, zones', () => {
+  const car = '0a3f9c2e-1b4d-4e6f-8a7b-9c0d1e2f3a4b';
+
+  it('gives a car booking a short reference and a link to its page in the web app', () => {
+    const m = renderMessage(
+      {
+        type: 'booking.confirmed',
+        aggregateId: car,
+        recipient: { userId: car },
+        payload: {
+          kind: 'car',
+          bookingId: car,
+          title: 'Toyota Corolla at SFO',
+          start: '2027-05-01T16:00:00.000Z',
+          end: '2027-05-03T16:00:00.000Z',
+          timeZone: 'America/Los_Angeles',
+          totalAmount: 12000,
+          currency: 'USD',
+        },
+      },
+      'Ada',
+      'https://voyage.example',
+    );
+    expect(m.text).toMatch(/Reference: +CAR-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/);
+    expect(m.text).not.toContain(`Booking:`);
+    expect(m.text).toContain(`https://voyage.example/bookings/cars/${car}`);
+    expect(m.text).toContain('Sat, 1 May 2027, 09:00 (America/Los_Angeles)');
+  });
+
+  it("shows a flight's arrival in the arrival airport's zone, and links to the flight's page", () => {
+    const m = renderMessage(
+      {
+        type: 'booking.confirmed',
+        aggregateId: car,
+        recipient: { userId: car },
+        payload: {
+          kind: 'flight',
+          bookingId: car,
+          title: 'LHR → JFK, VY 120',
+          // 09:30 in London, arriving 12:30 in New York (17:30 UTC).
+          start: '2027-05-01T08:30:00.000Z',
+          end: '2027-05-01T16:30:00.000Z',
+          timeZone: 'Europe/London',
+          endTimeZone: 'America/New_York',
+          totalAmount: 45000,
+          currency: 'GBP',
+          reference: 'VY7Q2K',
+        },
+      },
+      'Ada',
+      'https://voyage.example',
+    );
+    expect(m.text).toContain('09:30 (Europe/London)');
+    expect(m.text).toContain('12:30 (America/New_York)');
+    expect(m.text).toMatch(/Reference: +VY7Q2K/);
+    expect(m.text).toContain(`https://voyage.example/bookings/flights/${car}`);
   });
 });

@@ -1,4 +1,10 @@
-import { escapeHtml, formatDate, formatDateTime, formatMoney } from '../../platform/format.js';
+import {
+  escapeHtml,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  shortReference,
+} from '../../platform/format.js';
 import type { DomainEvent } from './events.js';
 
 export interface RenderedMessage {
@@ -15,6 +21,10 @@ interface Section {
 }
 
 const KIND_LABEL = { car: 'car rental', stay: 'stay', flight: 'flight' } as const;
+/** Cars and stays get a short reference from their id (flights carry the airline's). */
+const REFERENCE_PREFIX = { car: 'CAR', stay: 'STAY', flight: 'FLT' } as const;
+/** The web app's booking pages: `${PUBLIC_URL}/bookings/<kind>/<id>`. */
+const BOOKING_PATH = { car: 'cars', stay: 'stays', flight: 'flights' } as const;
 
 function section(
   event: DomainEvent,
@@ -30,11 +40,10 @@ function section(
       const rows: [string, string][] = [
         ['What', p.title],
         ['From', `${formatDateTime(p.start, p.timeZone)} (${p.timeZone})`],
-        ['Until', `${formatDateTime(p.end, p.timeZone)} (${p.timeZone})`],
+        ['Until', `${formatDateTime(p.end, p.endTimeZone ?? p.timeZone)} (${p.endTimeZone ?? p.timeZone})`],
         [confirmed ? 'Total' : 'Amount', formatMoney(p.totalAmount, p.currency)],
       ];
-      if (p.reference) rows.push(['Reference', p.reference]);
-      rows.push(['Booking', p.bookingId]);
+      rows.push(['Reference', p.reference ?? `${REFERENCE_PREFIX[p.kind]}-${shortReference(p.bookingId)}`]);
       return {
         subject: `${confirmed ? 'Confirmed' : 'Cancelled'}: ${p.title}`,
         greeting,
@@ -42,6 +51,12 @@ function section(
           ? `Your ${KIND_LABEL[p.kind]} is confirmed.`
           : `Your ${KIND_LABEL[p.kind]} has been cancelled.`,
         rows,
+        ...(publicUrl && {
+          link: {
+            label: 'See the booking',
+            url: `${publicUrl}/bookings/${BOOKING_PATH[p.kind]}/${p.bookingId}`,
+          },
+        }),
       };
     }
     case 'trip.shared': {
@@ -55,6 +70,36 @@ function section(
           ['Dates', `${formatDate(p.startDate)} – ${formatDate(p.endDate)}`],
         ],
         ...(publicUrl && { link: { label: 'Open the trip', url: `${publicUrl}/trips/${p.tripId}` } }),
+      };
+    }
+    case 'account.password_reset': {
+      const p = event.payload;
+      const url = publicUrl && `${publicUrl}/reset-password?token=${encodeURIComponent(p.token)}`;
+      return {
+        subject: 'Reset your Voyage password',
+        greeting,
+        intro:
+          'Someone asked to reset the password of your Voyage account. If it was you, use this code ' +
+          'once before it expires; if not, ignore this email and your password stays as it is.',
+        rows: [
+          ['Reset code', p.token],
+          ['Expires', `${formatDateTime(p.expiresAt, 'UTC')} (UTC)`],
+        ],
+        ...(url && { link: { label: 'Choose a new password', url } }),
+      };
+    }
+    case 'account.verify_email': {
+      const p = event.payload;
+      const url = publicUrl && `${publicUrl}/verify-email?token=${encodeURIComponent(p.token)}`;
+      return {
+        subject: 'Confirm your email address for Voyage',
+        greeting,
+        intro: 'Confirm this address to receive trips shared with it.',
+        rows: [
+          ['Confirmation code', p.token],
+          ['Expires', `${formatDateTime(p.expiresAt, 'UTC')} (UTC)`],
+        ],
+        ...(url && { link: { label: 'Confirm my address', url } }),
       };
     }
     case 'plan.ready': {

@@ -1,8 +1,10 @@
+import type { AuditLog } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import type { Idempotency, Outcome, Remember } from '../../platform/http/idempotency.js';
 import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
@@ -20,8 +22,11 @@ export function createStayBookings(deps: {
   clock: Clock;
   outcomes: ReturnType<Metrics['counter']>;
   requireRoomType: (id: string) => Promise<RoomTypeWithProperty>;
+  idempotency: Idempotency;
+  audit: AuditLog;
 }) {
-  const { db, repo, notifications, clock, outcomes, requireRoomType } = deps;
+  const { db, repo, notifications, clock, outcomes, requireRoomType, idempotency } = deps;
+  const noRemember: Remember = async () => {};
 
   function visibleTo(row: BookingWithPlace | undefined, who: Principal): row is BookingWithPlace {
     // Someone else's booking reads as missing: ids must not leak.
@@ -29,7 +34,13 @@ export function createStayBookings(deps: {
   }
 
   /** One attempt at taking every night; a sold-out night is reported by date. */
-  async function reserve(userId: string, input: StayBookingCreate, rt: RoomTypeWithProperty, nights: number) {
+  async function reserve(
+    userId: string,
+    input: StayBookingCreate,
+    rt: RoomTypeWithProperty,
+    nights: number,
+    remember: Remember,
+  ) {
     try {
       const id = await db.transaction().execute(async (tx) => {
         const taken = await repo.reserveNights(rt.id, input.checkIn, input.checkOut, tx);
@@ -61,6 +72,13 @@ export function createStayBookings(deps: {
           recipient: { userId },
           payload: eventPayload(booking),
         });
+        await deps.audit.record(tx, {
+          action: 'booking.create',
+          actorId: userId,
+          subject: `stay_booking:${id}`,
+          details: { roomTypeId: rt.id, totalAmount: booking.totalAmount, currency: booking.currency },
+        });
+        await remember(tx, { statusCode: 201, body: booking });
         return booking;
       });
       return { booking: id };
@@ -70,36 +88,79 @@ export function createStayBookings(deps: {
     }
   }
 
-  return {
-    /**
-     * Books one room for every night or none. The database decides: a full night fails the whole
-     * UPDATE, and the reply names the first full night.
-     */
-    async book(userId: string, input: StayBookingCreate): Promise<StayBooking> {
-      const nights = checkStayDates(input.checkIn, input.checkOut);
-      const rt = await requireRoomType(input.roomTypeId);
-      if (rt.property_status !== 'active')
-        throw conflict('property_not_available', 'This property takes no bookings');
-      if (input.guests > rt.max_guests)
-        throw badRequest('too_many_guests', `This room type sleeps at most ${rt.max_guests}`);
-      if (input.checkIn < todayIn(rt.time_zone, clock.now()))
-        throw badRequest('check_in_in_past', 'checkIn is in the past where the property is');
-      // A night found full may free up before it is reported; one more attempt settles it.
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const result = await reserve(userId, input, rt, nights);
-        if (result.booking) {
-          outcomes.inc({ outcome: 'created' });
-          return result.booking;
-        }
-        if (result.soldOutNight) {
-          outcomes.inc({ outcome: 'sold_out' });
-          throw conflict('sold_out', `No room of this type is left for the night of ${result.soldOutNight}`, {
-            night: result.soldOutNight,
-          });
-        }
+  /**
+   * Books one room for every night or none. The database decides: a full night fails the whole
+   * UPDATE, and the reply names the first full night.
+   */
+  async function book(userId: string, input: StayBookingCreate, remember = noRemember): Promise<StayBooking> {
+    const nights = checkStayDates(input.checkIn, input.checkOut);
+    const rt = await requireRoomType(input.roomTypeId);
+    if (rt.property_status !== 'active')
+      throw conflict('property_not_available', 'This property takes no bookings');
+    if (input.guests > rt.max_guests)
+      throw badRequest('too_many_guests', `This room type sleeps at most ${rt.max_guests}`);
+    if (input.checkIn < todayIn(rt.time_zone, clock.now()))
+      throw badRequest('check_in_in_past', 'checkIn is in the past where the property is');
+    // A night found full may free up before it is reported; one more attempt settles it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await reserve(userId, input, rt, nights, remember);
+      if (result.booking) {
+        outcomes.inc({ outcome: 'created' });
+        return result.booking;
       }
-      outcomes.inc({ outcome: 'sold_out' });
-      throw conflict('sold_out', 'No room of this type is left for these nights');
+      if (result.soldOutNight) {
+        outcomes.inc({ outcome: 'sold_out' });
+        throw conflict('sold_out', `No room of this type is left for the night of ${result.soldOutNight}`, {
+          night: result.soldOutNight,
+        });
+      }
+    }
+    outcomes.inc({ outcome: 'sold_out' });
+    throw conflict('sold_out', 'No room of this type is left for these nights');
+  }
+
+  /** Cancelling gives every night back; cancelling twice returns the cancelled booking. */
+  async function cancel(id: string, who: Principal): Promise<StayBooking> {
+    const row = await repo.findBooking(id);
+    if (!visibleTo(row, who)) throw notFound('stay_booking_not_found', 'Stay booking not found');
+    if (row.status === 'cancelled') return toStayBooking(row);
+    const today = todayIn(row.time_zone, clock.now());
+    const cancelled = await db.transaction().execute(async (tx) => {
+      const updated = await repo.cancel(id, today, clock.now(), tx);
+      if (!updated) return undefined;
+      await repo.releaseNights(updated.room_type_id, updated.check_in, updated.check_out, tx);
+      const booking = toStayBooking((await repo.findBooking(id, tx))!);
+      await deps.audit.record(tx, {
+        action: 'booking.cancel',
+        actorId: who.userId,
+        subject: `stay_booking:${id}`,
+      });
+      await notifications.emit(tx, {
+        type: 'booking.cancelled',
+        aggregateId: id,
+        recipient: { userId: booking.userId },
+        payload: eventPayload(booking),
+      });
+      return booking;
+    });
+    if (cancelled) {
+      outcomes.inc({ outcome: 'cancelled' });
+      return cancelled;
+    }
+    const current = await repo.findBooking(id);
+    if (current?.status === 'cancelled') return toStayBooking(current);
+    throw conflict('stay_started', 'A stay cannot be cancelled on or after its check-in date');
+  }
+
+  return {
+    book,
+
+    /** Books once per Idempotency-Key: a repeat with the same body gets the first answer. */
+    bookOnce(userId: string, input: StayBookingCreate, key?: string): Promise<Outcome<StayBooking>> {
+      return idempotency.run<StayBooking>(
+        { userId, key, operation: 'stays.book', request: input },
+        async (remember) => ({ statusCode: 201, body: await book(userId, input, remember) }),
+      );
     },
 
     async get(id: string, who: Principal): Promise<StayBooking> {
@@ -119,32 +180,14 @@ export function createStayBookings(deps: {
       return { bookings: page.items, nextCursor: page.nextCursor };
     },
 
-    /** Cancelling gives every night back; cancelling twice returns the cancelled booking. */
-    async cancel(id: string, who: Principal): Promise<StayBooking> {
-      const row = await repo.findBooking(id);
-      if (!visibleTo(row, who)) throw notFound('stay_booking_not_found', 'Stay booking not found');
-      if (row.status === 'cancelled') return toStayBooking(row);
-      const today = todayIn(row.time_zone, clock.now());
-      const cancelled = await db.transaction().execute(async (tx) => {
-        const updated = await repo.cancel(id, today, clock.now(), tx);
-        if (!updated) return undefined;
-        await repo.releaseNights(updated.room_type_id, updated.check_in, updated.check_out, tx);
-        const booking = toStayBooking((await repo.findBooking(id, tx))!);
-        await notifications.emit(tx, {
-          type: 'booking.cancelled',
-          aggregateId: id,
-          recipient: { userId: booking.userId },
-          payload: eventPayload(booking),
-        });
-        return booking;
-      });
-      if (cancelled) {
-        outcomes.inc({ outcome: 'cancelled' });
-        return cancelled;
-      }
-      const current = await repo.findBooking(id);
-      if (current?.status === 'cancelled') return toStayBooking(current);
-      throw conflict('stay_started', 'A stay cannot be cancelled on or after its check-in date');
+    cancel,
+
+    /** Cancels once per Idempotency-Key: a repeat gets the first answer. */
+    cancelOnce(id: string, who: Principal, key?: string): Promise<Outcome<StayBooking>> {
+      return idempotency.run<StayBooking>(
+        { userId: who.userId, key, operation: 'stays.cancel', request: { id } },
+        async () => ({ statusCode: 200, body: await cancel(id, who) }),
+      );
     },
   };
 }

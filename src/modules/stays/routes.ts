@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { IdempotencyHeaders, idempotencyKey, sendOutcome } from '../../platform/http/idempotency.js';
 import { IdParams } from '../cars/fleet/schemas.js';
 import type { RouteDeps } from '../module.js';
 import {
@@ -128,12 +129,16 @@ export const staysRoutes: FastifyPluginAsyncZod<RouteDeps<StaysService>> = async
         tags: ['stays'],
         ...secured,
         summary: 'Book one room for every night of a stay, or none (409 sold_out names the full night)',
+        headers: IdempotencyHeaders,
         body: StayBookingCreate,
         response: { 201: StayBooking },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await stays.book(request.principal!.userId, request.body)),
+      sendOutcome(
+        reply,
+        await stays.bookOnce(request.principal!.userId, request.body, idempotencyKey(request)),
+      ),
   );
 
   app.get(
@@ -174,10 +179,15 @@ export const staysRoutes: FastifyPluginAsyncZod<RouteDeps<StaysService>> = async
         tags: ['stays'],
         ...secured,
         summary: 'Cancel before the check-in date and give the nights back (idempotent)',
+        headers: IdempotencyHeaders,
         params: IdParams,
         response: { 200: StayBooking },
       },
     },
-    async (request) => stays.cancel(request.params.id, request.principal!),
+    async (request, reply) =>
+      sendOutcome(
+        reply,
+        await stays.cancelOnce(request.params.id, request.principal!, idempotencyKey(request)),
+      ),
   );
 };

@@ -1,7 +1,9 @@
+import type { AuditLog } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, todayIn } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
@@ -37,6 +39,8 @@ export interface StaysDeps {
   notifications: NotificationsService;
   clock: Clock;
   metrics: Metrics;
+  idempotency: Idempotency;
+  audit: AuditLog;
 }
 
 export function createStaysService(deps: StaysDeps) {
@@ -172,7 +176,16 @@ export function createStaysService(deps: StaysDeps) {
       };
     },
 
-    ...createStayBookings({ db, repo, notifications, clock, outcomes, requireRoomType }),
+    ...createStayBookings({
+      db,
+      repo,
+      notifications,
+      clock,
+      outcomes,
+      requireRoomType,
+      idempotency: deps.idempotency,
+      audit: deps.audit,
+    }),
   };
 }
 

@@ -4,7 +4,7 @@ import {
   errorCode,
   type SignedIn,
   signInAdmin,
-  signUp,
+  signUpVerified,
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import { buildPoi, dateIn } from '../../../test/helpers/travel-factories.js';
@@ -159,10 +159,10 @@ describe('trip authorisation matrix', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    users.owner = await signUp(t.app);
-    users.editor = await signUp(t.app);
-    users.viewer = await signUp(t.app);
-    users.stranger = await signUp(t.app);
+    users.owner = await signUpVerified(t);
+    users.editor = await signUpVerified(t);
+    users.viewer = await signUpVerified(t);
+    users.stranger = await signUpVerified(t);
     users.admin = await signInAdmin(t);
     await buildPoi(t.services, { city: 'Paris', name: 'Louvre' });
     await buildPoi(t.services, { city: 'Paris', name: 'Orsay', lat: 48.86, lng: 2.3266 });

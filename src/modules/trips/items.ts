@@ -1,3 +1,4 @@
+import { shortReference } from '../../platform/format.js';
 import type { FleetService } from '../cars/fleet/service.js';
 import type { RentalsService } from '../cars/rentals/service.js';
 import type { FlightsService } from '../flights/service.js';
@@ -16,7 +17,7 @@ export interface ItemSources {
 
 type Resolved = Omit<TripItem, 'id' | 'kind' | 'createdBy' | 'createdAt'>;
 
-const none = { location: null, status: null, reference: null, body: null } as const;
+const none = { location: null, status: null, reference: null, body: null, endTimeZone: null } as const;
 
 /**
  * What an item shows, read from the module that owns what it points at: a booking's current
@@ -46,6 +47,7 @@ async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise
         timeZone: location.timeZone,
         location: { name: location.name, lat: location.lat, lng: location.lng },
         status: b.status,
+        reference: `CAR-${shortReference(b.id)}`,
         refId: b.id,
       };
     }
@@ -63,6 +65,7 @@ async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise
           lng: b.property.lng,
         },
         status: b.status,
+        reference: `STAY-${shortReference(b.id)}`,
         refId: b.id,
       };
     }
@@ -75,6 +78,7 @@ async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise
         startsAt: b.departureAt,
         endsAt: b.arrivalAt,
         timeZone: first?.departureTimeZone ?? trip.time_zone,
+        endTimeZone: b.segments[b.segments.length - 1]?.arrivalTimeZone ?? null,
         location: first ? { name: first.originName, lat: null, lng: null } : null,
         status: b.status,
         reference: b.bookingReference,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { IdempotencyHeaders, idempotencyKey, sendOutcome } from '../../platform/http/idempotency.js';
 import type { RouteDeps } from '../module.js';
 import {
   Collaborator,
@@ -29,10 +30,19 @@ export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async
     '/trips',
     {
       ...auth,
-      schema: { ...doc, summary: 'Start planning a trip', body: TripCreate, response: { 201: Trip } },
+      schema: {
+        ...doc,
+        summary: 'Start planning a trip (an Idempotency-Key makes a retry return the same trip)',
+        headers: IdempotencyHeaders,
+        body: TripCreate,
+        response: { 201: Trip },
+      },
     },
     async (request, reply) =>
-      reply.status(201).send(await trips.create(request.principal!.userId, request.body)),
+      sendOutcome(
+        reply,
+        await trips.createOnce(request.principal!.userId, request.body, idempotencyKey(request)),
+      ),
   );
 
   app.get(

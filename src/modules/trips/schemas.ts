@@ -80,6 +80,8 @@ export const TripItem = z.object({
   endsAt: z.string().nullable(),
   /** Where the item happens, for showing its times. */
   timeZone: z.string(),
+  /** Where it ends, when that is elsewhere (a flight's arrival airport); null otherwise. */
+  endTimeZone: z.string().nullable(),
   location: z.object({ name: z.string(), lat: z.number().nullable(), lng: z.number().nullable() }).nullable(),
   /** For bookings: confirmed or cancelled. */
   status: z.enum(['confirmed', 'cancelled']).nullable(),

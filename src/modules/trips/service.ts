@@ -3,6 +3,7 @@ import { daysBetween } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
+import type { Idempotency, Outcome } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
@@ -58,6 +59,7 @@ export interface TripsDeps extends ItemSources {
   notifications: NotificationsService;
   clock: Clock;
   metrics: Metrics;
+  idempotency: Idempotency;
 }
 
 export function createTripsService(deps: TripsDeps) {
@@ -68,8 +70,12 @@ export function createTripsService(deps: TripsDeps) {
     'by',
   ]);
 
+  /**
+   * The address invitations bind to: the account's email once verified. Until then none ('' matches
+   * no invitation), so an invitation to an address goes only to whoever proves they receive its mail.
+   */
   async function emailOf(userId: string) {
-    return (await identity.getUser(userId)).email;
+    return (await identity.verifiedEmailOf(userId)) ?? '';
   }
 
   /** The caller's role on a trip; strangers get 404, so that trip ids do not leak. */
@@ -113,6 +119,14 @@ export function createTripsService(deps: TripsDeps) {
 
   return {
     authorize,
+
+    /** Creates once per Idempotency-Key: a repeat with the same body gets the first trip. */
+    createOnce(ownerId: string, input: TripCreate, key?: string): Promise<Outcome<Trip>> {
+      return deps.idempotency.run<Trip>(
+        { userId: ownerId, key, operation: 'trips.create', request: input },
+        async () => ({ statusCode: 201, body: await this.create(ownerId, input) }),
+      );
+    },
 
     async create(ownerId: string, input: TripCreate): Promise<Trip> {
       checkDates(input.startDate, input.endDate);

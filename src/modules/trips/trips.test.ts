@@ -6,7 +6,7 @@ import {
   errorCode,
   type SignedIn,
   signInAdmin,
-  signUp,
+  signUpVerified,
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import {
@@ -28,8 +28,8 @@ describe('trips', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    alice = await signUp(t.app, { name: 'Alice' });
-    bob = await signUp(t.app, { name: 'Bob' });
+    alice = await signUpVerified(t, { name: 'Alice' });
+    bob = await signUpVerified(t, { name: 'Bob' });
     admin = await signInAdmin(t);
     await buildPoi(t.services, { city: 'Paris', name: 'Louvre', lat: 48.8606, lng: 2.3376 });
     await buildPoi(t.services, { city: 'Paris', name: 'Musée d’Orsay', lat: 48.86, lng: 2.3266 });
@@ -337,7 +337,7 @@ describe('trips', () => {
       ).toBe('cannot_invite_owner');
 
       // Someone invited before having an account gets access once they sign up with that email.
-      const friend = await signUp(t.app, { email: 'future.friend@example.com' });
+      const friend = await signUpVerified(t, { email: 'future.friend@example.com' });
       expect((await call(friend, 'GET', `/trips/${trip.id}`)).json().role).toBe('editor');
       const list = (await call(alice, 'GET', `/trips/${trip.id}/collaborators`)).json().collaborators;
       expect((await call(alice, 'DELETE', `/trips/${trip.id}/collaborators/${list[0].id}`)).statusCode).toBe(

@@ -15,13 +15,23 @@ export const SUBJECT_GONE: ConstraintError = {
 };
 
 /**
- * Access tokens: short-lived HS256 JWTs carrying the subject and role. Verified here (and at the
- * gateway) without a database round trip.
+ * Access tokens: short-lived HS256 JWTs carrying the subject, the role and the session id (`sid`).
+ * The signature is verified here (and at the gateway) without a database round trip; where a session
+ * check is given (the api roles), each request is also checked against the session it belongs to,
+ * so that a revoked session or a changed role counts from the next request.
  */
 export interface Principal {
   userId: string;
   role: string;
+  sessionId?: string;
+  /** The session was signed in with a second factor. */
+  mfa?: boolean;
 }
+
+/** The current principal for a verified token, or why its session no longer serves. */
+export type SessionCheck = (
+  principal: Principal,
+) => Promise<{ principal: Principal } | { problem: 'session_revoked' | 'account_disabled' }>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,7 +60,10 @@ export function createAccessTokens(opts: AccessTokenOptions) {
 
     async sign(principal: Principal): Promise<string> {
       const iat = Math.floor(opts.clock.now().getTime() / 1000);
-      return new SignJWT({ role: principal.role })
+      return new SignJWT({
+        role: principal.role,
+        ...(principal.sessionId ? { sid: principal.sessionId } : {}),
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(principal.userId)
         .setIssuer(opts.issuer)
@@ -71,7 +84,8 @@ export function createAccessTokens(opts: AccessTokenOptions) {
         });
         if (typeof payload.sub !== 'string' || typeof payload.role !== 'string')
           throw new Error('token_invalid');
-        return { userId: payload.sub, role: payload.role };
+        const sid = typeof payload.sid === 'string' ? { sessionId: payload.sid } : {};
+        return { userId: payload.sub, role: payload.role, ...sid };
       } catch (err) {
         throw new Error(err instanceof joseErrors.JWTExpired ? 'token_expired' : 'token_invalid');
       }
@@ -88,25 +102,38 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && token ? token.trim() : undefined;
 }
 
-export const authPlugin = fp<{ tokens: AccessTokens }>(
-  async (app: FastifyInstance, { tokens }) => {
+export const authPlugin = fp<{ tokens: AccessTokens; sessions?: SessionCheck; mfaRoles?: string[] }>(
+  async (app: FastifyInstance, { tokens, sessions, mfaRoles = [] }) => {
     app.decorateRequest('principal', null);
     app.decorateRequest('tokenProblem', null);
 
     app.addHook('onRequest', async (request) => {
       const token = bearerToken(request);
       if (!token) return;
+      let principal: Principal;
       try {
-        request.principal = await tokens.verify(token);
+        principal = await tokens.verify(token);
       } catch (err) {
         request.tokenProblem = (err as Error).message;
+        return;
       }
+      if (!sessions) {
+        request.principal = principal;
+        return;
+      }
+      const checked = await sessions(principal);
+      if ('problem' in checked) request.tokenProblem = checked.problem;
+      else request.principal = checked.principal;
     });
 
     app.decorate('requireUser', async (request: FastifyRequest) => {
       if (request.principal) return;
       if (request.tokenProblem === 'token_expired')
         throw unauthorized('token_expired', 'Access token has expired');
+      if (request.tokenProblem === 'session_revoked')
+        throw unauthorized('session_revoked', 'This session has ended; sign in again');
+      if (request.tokenProblem === 'account_disabled')
+        throw unauthorized('account_disabled', 'This account is disabled');
       if (request.tokenProblem) throw unauthorized('invalid_token', 'Access token is not valid');
       throw unauthorized();
     });
@@ -114,6 +141,8 @@ export const authPlugin = fp<{ tokens: AccessTokens }>(
     app.decorate('requireRole', (role: string) => async (request: FastifyRequest, reply: FastifyReply) => {
       await app.requireUser(request, reply);
       if (request.principal?.role !== role) throw forbidden('forbidden', `This needs the ${role} role`);
+      if (sessions && mfaRoles.includes(role) && !request.principal.mfa)
+        throw forbidden('mfa_required', `The ${role} role needs a session signed in with MFA`);
     });
   },
   { name: 'voyage-auth' },

@@ -45,38 +45,5 @@ export function createBookingsRepository(base: Db) {
         .returningAll()
         .executeTakeFirst();
     },
-
-    /** Reserves an idempotency key; false when another request already holds it. */
-    async reserveKey(userId: string, key: string, requestHash: string, db: Db) {
-      const res = await db
-        .insertInto('idempotency_keys')
-        .values({ user_id: userId, key, request_hash: requestHash, status_code: 0, response: 'null' })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      return Number(res.numInsertedOrUpdatedRows) === 1;
-    },
-
-    findKey(userId: string, key: string, db: Db = base) {
-      return db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('key', '=', key)
-        .executeTakeFirst();
-    },
-
-    async completeKey(userId: string, key: string, statusCode: number, response: unknown, db: Db) {
-      await db
-        .updateTable('idempotency_keys')
-        .set({ status_code: statusCode, response: JSON.stringify(response) })
-        .where('user_id', '=', userId)
-        .where('key', '=', key)
-        .execute();
-    },
-
-    async deleteKeysOlderThan(cutoff: Date, db: Db = base) {
-      const res = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).executeTakeFirst();
-      return Number(res.numDeletedRows);
-    },
   };
 }

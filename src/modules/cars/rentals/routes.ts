@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdempotencyHeaders, idempotencyKey, sendOutcome } from '../../../platform/http/idempotency.js';
 import type { RouteDeps } from '../../module.js';
 import { IdParams } from '../fleet/schemas.js';
-import { Booking, BookingCreate, BookingList, BookingListQuery, IdempotencyHeaders } from './schemas.js';
+import { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
 import type { RentalsService } from './service.js';
 
 export const rentalsRoutes: FastifyPluginAsyncZod<RouteDeps<RentalsService>> = async (
@@ -23,12 +24,11 @@ export const rentalsRoutes: FastifyPluginAsyncZod<RouteDeps<RentalsService>> = a
         response: { 201: Booking },
       },
     },
-    async (request, reply) => {
-      const key = request.headers['idempotency-key'];
-      const result = await bookings.create(request.principal!.userId, request.body, key);
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(result.statusCode as 201).send(result.booking);
-    },
+    async (request, reply) =>
+      sendOutcome(
+        reply,
+        await bookings.create(request.principal!.userId, request.body, idempotencyKey(request)),
+      ),
   );
 
   app.get(
@@ -65,11 +65,16 @@ export const rentalsRoutes: FastifyPluginAsyncZod<RouteDeps<RentalsService>> = a
       ...auth,
       schema: {
         ...doc,
-        summary: 'Cancel before pickup (idempotent)',
+        summary: 'Cancel before pickup (idempotent; an Idempotency-Key replays the first answer)',
+        headers: IdempotencyHeaders,
         params: IdParams,
         response: { 200: Booking },
       },
     },
-    async (request) => bookings.cancel(request.params.id, request.principal!),
+    async (request, reply) =>
+      sendOutcome(
+        reply,
+        await bookings.cancelOnce(request.params.id, request.principal!, idempotencyKey(request)),
+      ),
   );
 };

@@ -8,15 +8,6 @@ export const BookingCreate = z.object({
 });
 export type BookingCreate = z.infer<typeof BookingCreate>;
 
-export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-    .optional(),
-});
-
 export const Booking = z.object({
   id: z.uuid(),
   carId: z.uuid(),

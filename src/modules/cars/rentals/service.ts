@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import type { AuditLog } from '../../../platform/audit.js';
 import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
 import type { Principal } from '../../../platform/http/auth.js';
-import { conflict, constraintError, notFound, unprocessable } from '../../../platform/http/errors.js';
+import { conflict, constraintError, notFound } from '../../../platform/http/errors.js';
+import type { Idempotency, Outcome } from '../../../platform/http/idempotency.js';
 import { newestFirstPage } from '../../../platform/http/schemas.js';
 import type { Metrics } from '../../../platform/observability/metrics.js';
 import type { Db } from '../../database.js';
@@ -14,17 +15,6 @@ import { checkRentalWindow, rentalDays } from '../rental-window.js';
 import { RENTALS_CONSTRAINTS } from './constraints.js';
 import { type BookingRow, createBookingsRepository } from './repository.js';
 import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
-
-/** How long an Idempotency-Key is remembered. */
-export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
-
-export const PURGE_KEYS_JOB = 'bookings.purge-idempotency-keys';
-
-declare module '../../../platform/jobs.js' {
-  interface JobCatalogue {
-    'bookings.purge-idempotency-keys': Record<string, never>;
-  }
-}
 
 export function toBooking(r: BookingRow): Booking {
   return {
@@ -42,22 +32,18 @@ export function toBooking(r: BookingRow): Booking {
   };
 }
 
-export interface CreateResult {
-  statusCode: number;
-  booking: Booking;
-  replayed: boolean;
-}
-
 export interface RentalsDeps {
   db: Db;
   fleet: FleetService;
   notifications: NotificationsService;
   clock: Clock;
   metrics: Metrics;
+  idempotency: Idempotency;
+  audit: AuditLog;
 }
 
 export function createRentalsService(deps: RentalsDeps) {
-  const { db, fleet, notifications, clock } = deps;
+  const { db, fleet, notifications, clock, idempotency } = deps;
   const repo = createBookingsRepository(db);
   const outcomes = deps.metrics.counter('voyage_bookings_total', 'Car booking attempts by outcome', [
     'outcome',
@@ -91,77 +77,90 @@ export function createRentalsService(deps: RentalsDeps) {
     return found;
   }
 
-  async function create(
-    userId: string,
-    input: BookingCreate,
-    idempotencyKey?: string,
-  ): Promise<CreateResult> {
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([input.carId, input.pickupTime.toISOString(), input.dropoffTime.toISOString()]))
-      .digest('hex');
-
-    if (idempotencyKey) {
-      const prior = await repo.findKey(userId, idempotencyKey);
-      if (prior) return replay(prior, requestHash);
-    }
-    const { car, location } = await checkRules(input).catch((err) => {
-      outcomes.inc({ outcome: 'rejected' });
-      throw err;
-    });
-
-    try {
-      const result = await db.transaction().execute(async (tx) => {
-        if (idempotencyKey && !(await repo.reserveKey(userId, idempotencyKey, requestHash, tx))) {
-          // A concurrent request with the same key committed first.
-          return undefined;
-        }
-        const days = rentalDays(input.pickupTime, input.dropoffTime);
-        const row = await repo.insertBooking(
-          {
-            user_id: userId,
-            car_id: car.id,
-            pickup_time: input.pickupTime,
-            dropoff_time: input.dropoffTime,
-            total_amount: days * car.dailyRate,
-            currency: car.currency,
-          },
-          tx,
-        );
-        const booking = toBooking(row);
-        if (idempotencyKey) await repo.completeKey(userId, idempotencyKey, 201, booking, tx);
-        await notifications.emit(tx, {
-          type: 'booking.confirmed',
-          aggregateId: booking.id,
-          recipient: { userId },
-          payload: eventPayload(booking, car, location),
+  async function create(userId: string, input: BookingCreate, key?: string): Promise<Outcome<Booking>> {
+    const outcome = await idempotency.run<Booking>(
+      { userId, key, operation: 'cars.book', request: input },
+      async (remember) => {
+        const { car, location } = await checkRules(input).catch((err) => {
+          outcomes.inc({ outcome: 'rejected' });
+          throw err;
         });
-        return booking;
-      });
-      if (!result) {
-        const prior = await repo.findKey(userId, idempotencyKey!);
-        return replay(prior!, requestHash);
-      }
-      outcomes.inc({ outcome: 'created' });
-      return { statusCode: 201, booking: result, replayed: false };
-    } catch (err) {
-      if (isConstraintViolation(err, 'bookings_no_overlap')) {
-        outcomes.inc({ outcome: 'conflict' });
-        throw constraintError(RENTALS_CONSTRAINTS.bookings_no_overlap);
-      }
-      throw err;
-    }
+        try {
+          const booking = await db.transaction().execute(async (tx) => {
+            const days = rentalDays(input.pickupTime, input.dropoffTime);
+            const row = await repo.insertBooking(
+              {
+                user_id: userId,
+                car_id: car.id,
+                pickup_time: input.pickupTime,
+                dropoff_time: input.dropoffTime,
+                total_amount: days * car.dailyRate,
+                currency: car.currency,
+              },
+              tx,
+            );
+            const booking = toBooking(row);
+            await notifications.emit(tx, {
+              type: 'booking.confirmed',
+              aggregateId: booking.id,
+              recipient: { userId },
+              payload: eventPayload(booking, car, location),
+            });
+            await deps.audit.record(tx, {
+              action: 'booking.create',
+              actorId: userId,
+              subject: `car_booking:${booking.id}`,
+              details: { carId: car.id, totalAmount: booking.totalAmount, currency: booking.currency },
+            });
+            await remember(tx, { statusCode: 201, body: booking });
+            return booking;
+          });
+          outcomes.inc({ outcome: 'created' });
+          return { statusCode: 201, body: booking };
+        } catch (err) {
+          if (isConstraintViolation(err, 'bookings_no_overlap')) {
+            outcomes.inc({ outcome: 'conflict' });
+            throw constraintError(RENTALS_CONSTRAINTS.bookings_no_overlap);
+          }
+          throw err;
+        }
+      },
+    );
+    if (outcome.replayed) outcomes.inc({ outcome: 'replayed' });
+    return outcome;
   }
 
-  function replay(
-    prior: { request_hash: string; status_code: number; response: unknown },
-    requestHash: string,
-  ): CreateResult {
-    if (prior.request_hash !== requestHash) {
-      outcomes.inc({ outcome: 'rejected' });
-      throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+  /** Idempotent: cancelling a cancelled booking returns it unchanged. */
+  async function cancel(id: string, who: Principal): Promise<Booking> {
+    const row = await repo.findBooking(id);
+    if (!visibleTo(row, who)) throw notFound('booking_not_found', 'Booking not found');
+    if (row.status === 'cancelled') return toBooking(row);
+    const car = await fleet.getCar(row.car_id);
+    const location = await fleet.getLocation(car.locationId);
+    const cancelled = await db.transaction().execute(async (tx) => {
+      const updated = await repo.cancel(id, clock.now(), tx);
+      if (!updated) return undefined;
+      const booking = toBooking(updated);
+      await deps.audit.record(tx, {
+        action: 'booking.cancel',
+        actorId: who.userId,
+        subject: `car_booking:${id}`,
+      });
+      await notifications.emit(tx, {
+        type: 'booking.cancelled',
+        aggregateId: booking.id,
+        recipient: { userId: booking.userId },
+        payload: eventPayload(booking, car, location),
+      });
+      return booking;
+    });
+    if (cancelled) {
+      outcomes.inc({ outcome: 'cancelled' });
+      return cancelled;
     }
-    outcomes.inc({ outcome: 'replayed' });
-    return { statusCode: prior.status_code, booking: prior.response as Booking, replayed: true };
+    const current = await repo.findBooking(id);
+    if (current?.status === 'cancelled') return toBooking(current);
+    throw conflict('booking_started', 'A booking cannot be cancelled once pickup time has passed');
   }
 
   return {
@@ -184,36 +183,15 @@ export function createRentalsService(deps: RentalsDeps) {
       return { bookings: page.items, nextCursor: page.nextCursor };
     },
 
-    /** Idempotent: cancelling a cancelled booking returns it unchanged. */
-    async cancel(id: string, who: Principal): Promise<Booking> {
-      const row = await repo.findBooking(id);
-      if (!visibleTo(row, who)) throw notFound('booking_not_found', 'Booking not found');
-      if (row.status === 'cancelled') return toBooking(row);
-      const car = await fleet.getCar(row.car_id);
-      const location = await fleet.getLocation(car.locationId);
-      const cancelled = await db.transaction().execute(async (tx) => {
-        const updated = await repo.cancel(id, clock.now(), tx);
-        if (!updated) return undefined;
-        const booking = toBooking(updated);
-        await notifications.emit(tx, {
-          type: 'booking.cancelled',
-          aggregateId: booking.id,
-          recipient: { userId: booking.userId },
-          payload: eventPayload(booking, car, location),
-        });
-        return booking;
-      });
-      if (cancelled) {
-        outcomes.inc({ outcome: 'cancelled' });
-        return cancelled;
-      }
-      const current = await repo.findBooking(id);
-      if (current?.status === 'cancelled') return toBooking(current);
-      throw conflict('booking_started', 'A booking cannot be cancelled once pickup time has passed');
-    },
+    cancel,
 
-    purgeIdempotencyKeys: (olderThanMs: number) =>
-      repo.deleteKeysOlderThan(new Date(clock.now().getTime() - olderThanMs)),
+    /** Cancels once per Idempotency-Key: a repeat gets the first answer. */
+    cancelOnce(id: string, who: Principal, key?: string): Promise<Outcome<Booking>> {
+      return idempotency.run<Booking>(
+        { userId: who.userId, key, operation: 'cars.cancel', request: { id } },
+        async () => ({ statusCode: 200, body: await cancel(id, who) }),
+      );
+    },
   };
 }
 

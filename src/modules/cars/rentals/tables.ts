@@ -15,16 +15,6 @@ export interface BookingsTable {
   cancelled_at: Date | null;
 }
 
-export interface IdempotencyKeysTable {
-  user_id: string;
-  key: string;
-  request_hash: string;
-  status_code: number;
-  response: ColumnType<unknown, string, string>;
-  created_at: Generated<Date>;
-}
-
 export interface BookingsTables {
   bookings: BookingsTable;
-  idempotency_keys: IdempotencyKeysTable;
 }
