@@ -40,7 +40,7 @@ function startTraffic(edge: string, opts: { rate: number; workers?: number }) {
       }),
     });
     token = ((await signup.json()) as { accessToken: string }).accessToken;
-    const found = await fetch(`${edge}/search?lat=37.7749&lng=-122.4194&radiusKm=100&limit=50`);
+    const found = await fetch(`${edge}/search?lat=37.7749&lng=-122.4194&radiusKm=200&limit=100`);
     cars = ((await found.json()) as { cars: { id: string }[] }).cars.map((c) => c.id);
     if (!token || cars.length === 0) throw new Error('no account or no cars for the booking load');
   })();
@@ -183,7 +183,7 @@ describe('the release judge: canary against baseline (HAProxy, supervisor, Postg
 
   it('rolls back a release that refuses 10 % of car bookings with 422, with no 5xx', async () => {
     const live = await edgeVersion(host.edge);
-    const traffic = startTraffic(host.edge, { rate: 40 });
+    const traffic = startTraffic(host.edge, { rate: 80, workers: 60 });
     const res = await host.deploy(
       '2.1.0',
       // From the 5th booking on: the smoke test's own booking goes through, as in a regression
