@@ -73,6 +73,17 @@ const JudgedMetric = z.discriminatedUnion('test', [
 ]);
 export type JudgedMetric = z.infer<typeof JudgedMetric>;
 
+/** Non-2xx answers among one kind's booking attempts: a critical failure share. */
+const bookingsOf = (name: string, route: string): z.input<typeof JudgedMetric> => ({
+  name,
+  test: 'proportion',
+  weight: 10,
+  critical: true,
+  where: { method: 'POST', route },
+  bad: { status_code: '[45]..' },
+  effect: 0.05,
+});
+
 /** The judged metrics when a policy names none; deploy/release-policy.yaml spells the same list. */
 export const DEFAULT_METRICS: z.input<typeof JudgedMetric>[] = [
   {
@@ -93,33 +104,9 @@ export const DEFAULT_METRICS: z.input<typeof JudgedMetric>[] = [
     bad: { status_code: '5..' },
     effect: 0.01,
   },
-  {
-    name: 'car-bookings',
-    test: 'proportion',
-    weight: 10,
-    critical: true,
-    where: { method: 'POST', route: '/bookings' },
-    bad: { status_code: '[45]..' },
-    effect: 0.05,
-  },
-  {
-    name: 'stay-bookings',
-    test: 'proportion',
-    weight: 10,
-    critical: true,
-    where: { method: 'POST', route: '/stay-bookings' },
-    bad: { status_code: '[45]..' },
-    effect: 0.05,
-  },
-  {
-    name: 'flight-bookings',
-    test: 'proportion',
-    weight: 10,
-    critical: true,
-    where: { method: 'POST', route: '/flight-bookings' },
-    bad: { status_code: '[45]..' },
-    effect: 0.05,
-  },
+  bookingsOf('car-bookings', '/bookings'),
+  bookingsOf('stay-bookings', '/stay-bookings'),
+  bookingsOf('flight-bookings', '/flight-bookings'),
   {
     name: 'empty-searches',
     test: 'proportion',
