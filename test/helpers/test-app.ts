@@ -65,6 +65,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const services = createServices(ctx);
   const app = await buildApp(ctx, { services });
   await app.ready();
+  if (ctx.redis) await redisReady(ctx.redis);
   return {
     app,
     ctx,
@@ -76,6 +77,21 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       await db.drop();
     },
   };
+}
+
+/**
+ * The server does not wait for Redis (it is not critical), but a test that reads readiness or
+ * shared limits must start from a connected client, not race its first connect under load.
+ */
+async function redisReady(redis: NonNullable<AppContext['redis']>, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis not ready after ${timeoutMs} ms`)), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 let counter = 0;
