@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percentile, steadyLoad } from './helpers/load.js';
 import { SECRETS, startVoyage, type VoyageProcess, voyage, waitFor } from './helpers/processes.js';
 import {
   canRunThrowawayPostgres,
@@ -15,20 +16,6 @@ import {
  * started again, one backend terminated, its own Redis killed and restarted, and a process started
  * while Postgres is down. Steady, bounded load (searches and bookings) runs throughout.
  */
-interface Sample {
-  at: number;
-  kind: 'search' | 'book';
-  status: number;
-  code?: string;
-  ms: number;
-  bookingId?: string;
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
-
 describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend terminated, Redis outage', () => {
   let postgres: ThrowawayPostgres;
   let redis: ThrowawayRedis;
@@ -36,58 +23,9 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
   let env: Record<string, string>;
   let token: string;
   let carIds: string[] = [];
-  const samples: Sample[] = [];
-  let loadRunning = false;
-  let load: Promise<void> | undefined;
+  let load: ReturnType<typeof steadyLoad>;
 
-  async function one(kind: Sample['kind'], i: number): Promise<void> {
-    const started = Date.now();
-    const base = new Date(Date.now() + (40 + (i % 300)) * 86_400_000);
-    const carId = carIds[i % carIds.length]!;
-    try {
-      const res =
-        kind === 'search'
-          ? await fetch(`${proc.url}/search?lat=37.7749&lng=-122.4194`, { signal: AbortSignal.timeout(5000) })
-          : await fetch(`${proc.url}/bookings`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-              body: JSON.stringify({
-                carId,
-                pickupTime: new Date(base.getTime() + (i % 24) * 3_600_000).toISOString(),
-                dropoffTime: new Date(base.getTime() + ((i % 24) + 2) * 3_600_000).toISOString(),
-              }),
-              signal: AbortSignal.timeout(5000),
-            });
-      const body = (await res.json().catch(() => ({}))) as { id?: string; error?: { code?: string } };
-      samples.push({
-        at: started,
-        kind,
-        status: res.status,
-        ms: Date.now() - started,
-        ...(body.error?.code ? { code: body.error.code } : {}),
-        ...(kind === 'book' && res.status === 201 && body.id ? { bookingId: body.id } : {}),
-      });
-    } catch (err) {
-      samples.push({ at: started, kind, status: 0, code: (err as Error).name, ms: Date.now() - started });
-    }
-  }
-
-  /** Four clients, each pausing 50 ms between requests: bounded, about 40 requests a second. */
-  function startLoad() {
-    loadRunning = true;
-    let n = 0;
-    load = Promise.all(
-      Array.from({ length: 4 }, async (_, w) => {
-        while (loadRunning) {
-          const i = n++;
-          await one(w % 2 === 0 ? 'search' : 'book', i);
-          await sleep(50);
-        }
-      }),
-    ).then(() => undefined);
-  }
-
-  const between = (from: number, to: number) => samples.filter((s) => s.at >= from && s.at < to);
+  const between = (from: number, to: number) => load.between(from, to);
   const ready = async (url = proc.url) =>
     (await fetch(`${url}/health/ready`).catch(() => undefined))?.status ?? 0;
 
@@ -120,13 +58,13 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
     carIds = (await client.query('SELECT id FROM cars ORDER BY id LIMIT 50')).rows.map((r) => r.id);
     await client.end();
     expect(carIds.length).toBeGreaterThan(5);
-    startLoad();
+    load = steadyLoad({ url: () => proc.url, token, carIds });
+    load.start();
     await sleep(1500);
   }, 180_000);
 
   afterAll(async () => {
-    loadRunning = false;
-    await load;
+    await load?.stop();
     await proc?.stop('SIGKILL');
     await redis?.kill();
     await postgres?.remove();
@@ -245,9 +183,8 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
   }, 30_000);
 
   it('0 bookings lost: every 201 is in the database', async () => {
-    loadRunning = false;
-    await load;
-    const ids = samples.filter((s) => s.bookingId).map((s) => s.bookingId!);
+    await load.stop();
+    const ids = load.bookingIds();
     expect(ids.length).toBeGreaterThan(20);
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
@@ -256,7 +193,9 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
       [ids],
     );
     await client.end();
-    console.log(`chaos: ${samples.length} requests, ${ids.length} bookings confirmed, ${rows[0].n} found`);
+    console.log(
+      `chaos: ${load.samples.length} requests, ${ids.length} bookings confirmed, ${rows[0].n} found`,
+    );
     expect(rows[0].n).toBe(ids.length);
     expect(proc.child.exitCode).toBeNull();
   });
