@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config, Secrets } from '../config/index.js';
-import { MODULE_MANIFEST } from '../modules/manifest.js';
+import { MODULE_MANIFEST, SECRET_PREFIXES } from '../modules/manifest.js';
 import { systemClock } from '../platform/clock.js';
 import { type AccessTokens, createAccessTokens } from '../platform/http/auth.js';
 import { createHealth, type Health, redisCheck } from '../platform/observability/health.js';
@@ -106,7 +106,12 @@ export function createGatewayContext(
     const upstream = origins ? upstreamFor(m.name, origins) : fallback!;
     for (const prefix of m.prefixes) {
       if (byPrefix.has(prefix)) continue;
-      byPrefix.set(prefix, { prefix, upstream, ...(prefix === '/auth' ? { rateLimit: authLimit } : {}) });
+      byPrefix.set(prefix, {
+        prefix,
+        upstream,
+        ...(prefix === '/auth' ? { rateLimit: authLimit } : {}),
+        ...(SECRET_PREFIXES.includes(prefix) ? { secret: true } : {}),
+      });
     }
   }
   const routes = [...byPrefix.values()];

@@ -1,10 +1,12 @@
 // Over 300 lines: configuration and forwarding cases share the same echo upstreams and gateway.
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/test-app.js';
 import { readConfig } from '../config/index.js';
-import { createLogger } from '../platform/observability/logger.js';
+import { createLogger, type Logger, loggerOptions } from '../platform/observability/logger.js';
 import { buildGateway } from './app.js';
 import { createGatewayContext, gatewayProblems } from './context.js';
 
@@ -60,14 +62,14 @@ async function closedPort(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function gateway(env: Record<string, string>) {
+async function gateway(env: Record<string, string>, log: Logger = createLogger('silent')) {
   const { config, secrets } = readConfig({
     JWT_ACCESS_SECRET: SECRET,
     RATE_LIMIT_MAX: '0',
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const ctx = createGatewayContext(config, secrets, { log: createLogger('silent') });
+  const ctx = createGatewayContext(config, secrets, { log });
   const app = await buildGateway(ctx);
   await app.ready();
   return {
@@ -296,6 +298,35 @@ describe('gateway forwarding', () => {
       /voyage_gateway_upstream_requests_total\{upstream="fleet",outcome="unavailable"\} 1/,
     );
     expect(text).toMatch(/voyage_gateway_upstream_requests_total\{upstream="rentals",outcome="timeout"\} 1/);
+  });
+});
+
+describe('gateway access log', () => {
+  it('writes a calendar feed path without its token, and other paths in full', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const upstream = await echoServer('main');
+    const gw = await gateway({ GATEWAY_UPSTREAMS: `*=${upstream.url}` }, pino(loggerOptions('info'), sink));
+    try {
+      const token = 'feedtoken-0123456789abcdefghij';
+      const feed = await gw.app.inject({ method: 'GET', url: `/calendar/${token}.ics?token=${token}` });
+      expect(feed.json()).toMatchObject({ upstream: 'main', url: `/calendar/${token}.ics?token=${token}` });
+      await gw.app.inject({ method: 'GET', url: '/trips/abc/calendar.ics' });
+      const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request completed');
+      expect(logged.map((l) => l.url)).toEqual([
+        '/calendar/[redacted]?token=[redacted]',
+        '/trips/abc/calendar.ics',
+      ]);
+      expect(lines.join('\n')).not.toContain('feedtoken');
+    } finally {
+      await gw.close();
+      await upstream.close();
+    }
   });
 });
 

@@ -13,6 +13,8 @@ export interface GatewayRoute {
   upstream: Upstream;
   /** The stricter per-client limit of token endpoints; undefined keeps the global one. */
   rateLimit?: { max: number; timeWindow: number } | false;
+  /** Paths under this prefix carry a credential: the access log keeps only the prefix. */
+  secret?: boolean;
 }
 
 // Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the ones the
@@ -129,7 +131,10 @@ export const gatewayProxyPlugin = fp<{ routes: GatewayRoute[]; fallback?: Upstre
     for (const route of routes) {
       const handler = (request: FastifyRequest, reply: FastifyReply) =>
         forward(route.upstream, request, reply);
-      const config = route.rateLimit !== undefined ? { rateLimit: route.rateLimit } : {};
+      const config = {
+        ...(route.rateLimit !== undefined ? { rateLimit: route.rateLimit } : {}),
+        ...(route.secret ? { secretParams: ['*'] } : {}),
+      };
       app.all(route.prefix, { config }, handler);
       app.all(`${route.prefix}/*`, { config }, handler);
     }

@@ -5,6 +5,9 @@
  *
  * Modules that share a prefix (trips, itinerary and exports under /trips) must be deployed
  * together: the gateway routes a prefix to one upstream.
+ *
+ * `secretPrefixes` are prefixes whose paths carry a credential (a calendar feed's token): the
+ * gateway's access log writes them without the rest of the path.
  */
 export const MODULE_MANIFEST = [
   { name: 'identity', prefixes: ['/auth', '/users', '/audit'] },
@@ -21,8 +24,17 @@ export const MODULE_MANIFEST = [
   // Serves /trips/:id/plan: deploy it with trips.
   { name: 'itinerary', prefixes: ['/trips'] },
   // Serves /trips/:id/calendar.ics, /trips/:id/itinerary.pdf and the calendar feeds: deploy it with trips.
-  { name: 'exports', prefixes: ['/calendar', '/trips', '/account'] },
-] as const satisfies readonly { name: string; prefixes: readonly string[] }[];
+  { name: 'exports', prefixes: ['/calendar', '/trips', '/account'], secretPrefixes: ['/calendar'] },
+] as const satisfies readonly {
+  name: string;
+  prefixes: readonly string[];
+  secretPrefixes?: readonly string[];
+}[];
+
+/** Every prefix whose paths carry a credential. */
+export const SECRET_PREFIXES: readonly string[] = MODULE_MANIFEST.flatMap((m) =>
+  'secretPrefixes' in m ? m.secretPrefixes : [],
+);
 
 export type ModuleName = (typeof MODULE_MANIFEST)[number]['name'];
 export const MODULE_NAMES: readonly ModuleName[] = MODULE_MANIFEST.map((m) => m.name);
