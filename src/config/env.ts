@@ -176,6 +176,8 @@ export const envSchema = z.object({
   PROMETHEUS_URL: httpUrl,
   // The web app: where its built files are, and the map tiles it shows.
   WEB_DIR: z.string().min(1).optional(),
+  // Hashed files of other releases, served when WEB_DIR lacks one (a release host's shared store).
+  WEB_SHARED_ASSETS_DIR: z.string().min(1).optional(),
   MAP_TILE_URL: z
     .string()
     .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png')

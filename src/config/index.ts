@@ -74,7 +74,7 @@ export interface Config {
     searchPath: string;
   };
   /** The web app's built files (served at / by the all and gateway roles) and its map tiles. */
-  web: { dir: string; mapTileUrl: string; mapTileAttribution: string };
+  web: { dir: string; sharedAssetsDir: string | undefined; mapTileUrl: string; mapTileAttribution: string };
   /** Base URL of the web app, for links in emails and calendar feeds. Unset: emails carry no links, feeds use the request's host. */
   publicUrl: string | undefined;
   notifications: {
@@ -237,6 +237,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     },
     web: {
       dir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : path.join(PROJECT_ROOT, 'web', 'dist'),
+      sharedAssetsDir: e.WEB_SHARED_ASSETS_DIR ? path.resolve(e.WEB_SHARED_ASSETS_DIR) : undefined,
       mapTileUrl: e.MAP_TILE_URL,
       mapTileAttribution: e.MAP_TILE_ATTRIBUTION,
     },

@@ -9,6 +9,7 @@ import type { Config } from './index.js';
 export function webAppOptions(config: Config): WebAppOptions {
   return {
     dir: config.web.dir,
+    ...(config.web.sharedAssetsDir ? { sharedAssetsDir: config.web.sharedAssetsDir } : {}),
     publicConfig: {
       mapTileUrl: config.web.mapTileUrl,
       mapTileAttribution: config.web.mapTileAttribution,

@@ -146,3 +146,34 @@ describe('the web app served by the gateway role', () => {
     }
   });
 });
+
+describe("another release's hashed files, from the shared store", () => {
+  it('serves its own files first, then the shared store’s, including files added after start', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'voyage-web-'));
+    const shared = mkdtempSync(path.join(tmpdir(), 'voyage-web-shared-'));
+    mkdirSync(path.join(dir, 'assets'));
+    writeFileSync(path.join(dir, 'index.html'), INDEX);
+    writeFileSync(path.join(dir, 'assets', 'index-aaaa11.js'), 'own();');
+    writeFileSync(path.join(shared, 'index-aaaa11.js'), 'shared copy();');
+    const t = await createTestApp({ env: { WEB_DIR: dir, WEB_SHARED_ASSETS_DIR: shared } });
+    try {
+      const own = await t.app.inject({ method: 'GET', url: '/assets/index-aaaa11.js' });
+      expect(own.statusCode).toBe(200);
+      expect(own.body).toBe('own();');
+      // The next release's files arrive while this one serves (its canary starts).
+      writeFileSync(path.join(shared, 'index-bbbb22.js'), 'next();');
+      const next = await t.app.inject({ method: 'GET', url: '/assets/index-bbbb22.js' });
+      expect(next.statusCode).toBe(200);
+      expect(next.body).toBe('next();');
+      expect(next.headers['content-type']).toMatch(/javascript/);
+      expect(next.headers['cache-control']).toMatch(/immutable/);
+      const none = await t.app.inject({ method: 'GET', url: '/assets/index-cccc33.js' });
+      expect(none.statusCode).toBe(404);
+      expect(none.json().error.code).toBe('not_found');
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,6 +7,11 @@ import fp from 'fastify-plugin';
 export interface WebAppOptions {
   /** The built single-page app: index.html and its hashed files under assets/. */
   dir: string;
+  /**
+   * Hashed files of other releases, looked up when `dir` lacks one. While two releases serve side
+   * by side (a canary), a page loaded from one may ask the other for its files.
+   */
+  sharedAssetsDir?: string;
   /** Answered at /web-config.json: settings the app reads when it starts. */
   publicConfig: Record<string, unknown>;
   /** Paths that are never the app's pages, even for a browser asking for HTML. */
@@ -44,7 +49,7 @@ export const webAppPlugin = fp(
     }
     const reserved = [...ALWAYS_RESERVED, ...(opts.reservedPrefixes ?? [])];
     await app.register(fastifyStatic, {
-      root: path.join(opts.dir, 'assets'),
+      root: [path.join(opts.dir, 'assets'), ...(opts.sharedAssetsDir ? [opts.sharedAssetsDir] : [])],
       prefix: '/assets/',
       index: false,
       preCompressed: true,

@@ -14,12 +14,14 @@ import {
   releaseHold,
   slotInRotation,
 } from './transitions.js';
+import { pruneAssets, publishAssets } from './web-assets.js';
 import { notify } from './webhook.js';
 
 /**
- * `voyage release deploy`: pre-deploy hooks → migrate up → start the idle slot → ready → smoke →
- * into HAProxy at weight 0 → canary steps or blue-green switch with analysis → promoted (the old
- * slot held for instant rollback) or rolled back (the new slot drained and stopped).
+ * `voyage release deploy`: pre-deploy hooks → migrate up → the web app's hashed files into the
+ * shared store → start the idle slot → ready → smoke → into HAProxy at weight 0 → canary steps or
+ * blue-green switch with analysis → promoted (the old slot held for instant rollback) or rolled
+ * back (the new slot drained and stopped).
  */
 export interface DeployInput {
   dir: string;
@@ -85,6 +87,9 @@ export async function deploy(env: ReleaseEnv, input: DeployInput): Promise<Relea
   }
   await settle(run, result);
   const record = await commit(env, (s) => finish(s, claim.id, claim.slot, result, started));
+  await pruneAssets(env.paths, (await readState(env.stateDir))!).catch((err) =>
+    env.progress(`pruning the web app's shared files failed: ${(err as Error).message}`),
+  );
   process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   await notifyOutcome(run, record);
   return record;
@@ -150,6 +155,8 @@ async function start(run: Run): Promise<number[]> {
     'starting',
     `Starting ${run.release.version} in slot ${slot} (${run.replicas} replicas) and waiting for /health/ready`,
   );
+  const { copied } = await publishAssets(run.env.paths, run.release);
+  if (copied) run.env.progress(`Web app: ${copied} hashed files added to the shared store`);
   run.slotStarted = true;
   const { ports, readyMs } = await startSlot(run.env, slot, run.release, () => stopRequested(run));
   await timing(run, 'readyMs', readyMs);

@@ -69,6 +69,7 @@ export async function writeReplicaEnvFiles(
       PORT: String(s.ports[i]),
       HOST: '127.0.0.1',
       VOYAGE_SLOT: slot,
+      WEB_SHARED_ASSETS_DIR: paths.webAssetsDir,
     };
     await writeFile(replicaEnvFile(paths, slot, i), renderEnvFile(env), { mode: 0o600 });
   }

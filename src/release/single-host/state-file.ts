@@ -136,6 +136,7 @@ export function statePaths(stateDir: string) {
     logsDir: path.join(stateDir, 'logs'),
     binDir: path.join(stateDir, 'bin'),
     prometheusDir: path.join(stateDir, 'prometheus'),
+    webAssetsDir: path.join(stateDir, 'web-assets'),
   };
 }
 export type StatePaths = ReturnType<typeof statePaths>;

@@ -11,12 +11,16 @@ import { createServerDatabase, freePort, ROOT, SECRETS, tempDir, voyage } from '
  * a steady autocannon load on the edge, a webhook receiver, and the release CLI.
  */
 
-/** A built release: a copy of bin/ and dist/ with its own package.json version, sharing node_modules. */
+/**
+ * A built release: a copy of bin/, dist/ and the built web app with its own package.json version,
+ * sharing node_modules.
+ */
 export async function makeRelease(root: string, version: string): Promise<string> {
   const dir = path.join(root, version);
   await mkdir(dir, { recursive: true });
   await cp(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
   await cp(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  await cp(path.join(ROOT, 'web', 'dist'), path.join(dir, 'web', 'dist'), { recursive: true });
   await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
   await writeFile(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, version }, null, 2));
