@@ -93,7 +93,7 @@ export const DEFAULT_METRICS: z.input<typeof JudgedMetric>[] = [
     required: true,
     minSamples: 50,
     effect: 1.3,
-    minDifferenceSeconds: 0.005,
+    minDifferenceSeconds: 0.01,
   },
   {
     name: 'errors',
@@ -171,6 +171,12 @@ export const ReleasePolicySchema = z
       .object({
         interval: duration.prefault('5s'),
         window: duration.prefault('30s'),
+        /**
+         * The new version's first traffic that is not judged: a process just started is slower
+         * until its code is optimised and its connections are open. Judgements start after it, over
+         * traffic from after it.
+         */
+        warmup: duration.prefault('0s'),
         minRequests: z.number().int().min(1).default(20),
         failureLimit: z.number().int().min(0).default(1),
         /** Score (0–100, the weighted share of passed metrics) at or above `pass` passes; below `marginal` fails. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { migrations } from '../../../migrations/index.js';
 import { createMigration } from '../../ops/migrations/new-migration.js';
 import { lintMigrations } from '../../platform/db/migration-lint.js';
-import { PROJECT_ROOT } from '../../version.js';
+import { PROJECT_ROOT, VERSION } from '../../version.js';
 import { withContext } from '../context.js';
 import { createOutput, table } from '../output.js';
 import type { CommandModule } from './types.js';
@@ -72,9 +72,16 @@ export const migrateCommand: CommandModule = {
         'Flag unsafe operations in migrations (locks, rewrites, breaking the running release); exits 1 on findings',
       )
       .option('--json', 'machine-readable output')
-      .action(async (o: { json?: boolean }) => {
+      .option(
+        '--live-version <version>',
+        'the release serving while these migrations run: a contract step must not remove what it still uses',
+      )
+      .action(async (o: { json?: boolean; liveVersion?: string }) => {
         const out = createOutput(!!o.json);
-        const findings = await lintMigrations(migrations);
+        const findings = await lintMigrations(migrations, {
+          version: VERSION,
+          ...(o.liveVersion ? { liveVersion: o.liveVersion } : {}),
+        });
         const count = Object.keys(migrations).length;
         const human = findings.length
           ? [

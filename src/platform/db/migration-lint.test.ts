@@ -63,6 +63,49 @@ describe('migration lint', () => {
     expect(results.allows_nothing![0]!.message).toMatch(/allows nothing/);
   });
 
+  it('takes a drop or rename as a contract step only after the release that stopped using it, and only while such a release is live', async () => {
+    const contract = (unusedSince: string) => ({
+      up: 'ALTER TABLE cars DROP COLUMN legacy_code;',
+      down: 'ALTER TABLE cars ADD COLUMN legacy_code text;',
+      contract: { unusedSince },
+    });
+    const rules = async (m: ReturnType<typeof contract>, ctx: Parameters<typeof lintMigration>[2]) =>
+      (await lintMigration('contract', m, ctx)).map((f) => f.rule);
+    // Shipped in 1.5.0, unused since 1.4.0: fine while 1.4.0 or later is live.
+    expect(await rules(contract('1.4.0'), { version: '1.5.0', liveVersion: '1.4.0' })).toEqual([]);
+    expect(await rules(contract('1.4.0'), { version: '1.5.0' })).toEqual([]);
+    // In the release that stops using the column: the live release still reads it during the deploy.
+    const same = await lintMigration('contract', contract('1.5.0'), {
+      version: '1.5.0',
+      liveVersion: '1.4.0',
+    });
+    expect(same.map((f) => f.rule)).toEqual(['contract-too-early', 'contract-live-uses']);
+    expect(same[0]!.message).toMatch(/ships in 1\.5\.0, but what it removes is unused only since 1\.5\.0/);
+    expect(same[1]!.message).toMatch(/the live release 1\.4\.0 still uses/);
+    // Applied while an older release than the one that stopped using it is live.
+    expect(await rules(contract('1.4.0'), { version: '1.6.0', liveVersion: '1.3.2' })).toEqual([
+      'contract-live-uses',
+    ]);
+    // A declaration that is not a version, or that declares nothing to contract.
+    expect(await rules(contract('soon'), { version: '1.6.0' })).toEqual(['invalid-override']);
+    const nothing = await lintMigration('x', {
+      up: 'ALTER TABLE cars ADD COLUMN note text;',
+      down: '',
+      contract: { unusedSince: '1.0.0' },
+    });
+    expect(nothing.map((f) => f.message)).toEqual([
+      expect.stringMatching(/no statement drops or renames a column/),
+    ]);
+    // Without the declaration, a drop is the drop-column finding, which names the way out.
+    const bare = await lintMigration(
+      'x',
+      { up: 'ALTER TABLE cars DROP COLUMN legacy_code;', down: '' },
+      { version: '1.6.0' },
+    );
+    expect(bare.map((f) => f.rule)).toEqual(['drop-column']);
+    expect(bare[0]!.message).toMatch(/contract: \{ unusedSince/);
+  });
+
   it('reports SQL that does not parse', async () => {
     const [finding] = await lintMigration('x', { up: 'CREATE TABLE (', down: '' });
     expect(finding!.rule).toBe('syntax-error');

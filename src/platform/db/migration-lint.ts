@@ -1,4 +1,5 @@
 import { parse } from 'libpg-query';
+import semver from 'semver';
 import type { Migration, MigrationIndex } from './migrator.js';
 
 /**
@@ -17,9 +18,9 @@ export const LINT_RULES = {
   'set-not-null':
     'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock: add CHECK (col IS NOT NULL) NOT VALID, validate it, then SET NOT NULL',
   'drop-column':
-    'the running release still reads this column: stop using it in one release, drop it in a later one (expand/contract)',
+    "the running release still reads this column: stop using it in one release, drop it in a later one, declared as contract: { unusedSince: '<the release that stopped>' } (expand/contract)",
   'rename-column':
-    'the running release still uses the old name: add the new column, write both, backfill, switch readers, drop the old one later (expand/contract)',
+    'the running release still uses the old name: add the new column, write both, backfill, switch readers, drop the old one later as a contract step (expand/contract)',
   'change-column-type':
     'changing a column type usually rewrites the table under an ACCESS EXCLUSIVE lock and breaks the running release: add a new column and migrate to it (expand/contract)',
   'concurrently-in-transaction':
@@ -28,12 +29,22 @@ export const LINT_RULES = {
     'a migration with transactional: false must hold exactly one statement, so that a failure leaves no half-applied batch',
 } as const;
 
+/** Steps that remove what a release may still use: allowed as a declared contract step. */
+const CONTRACT_RULES: ReadonlySet<string> = new Set(['drop-column', 'rename-column']);
+
+export interface LintContext {
+  /** The version of the code being linted (the release that ships these migrations). */
+  version?: string;
+  /** The version serving traffic while the migrations run (a deploy's live release). */
+  liveVersion?: string;
+}
+
 export type LintRule = keyof typeof LINT_RULES;
 export const MIN_REASON_LENGTH = 10;
 
 export interface LintFinding {
   migration: string;
-  rule: LintRule | 'syntax-error' | 'invalid-override';
+  rule: LintRule | 'syntax-error' | 'invalid-override' | 'contract-too-early' | 'contract-live-uses';
   message: string;
   /** 1-based line in `up`. */
   line: number;
@@ -98,8 +109,53 @@ function alterTableFindings(stmt: Node): LintRule[] {
   return found;
 }
 
+/**
+ * A declared contract step: well formed, shipped after the release that stopped using what it
+ * removes, and applied only while such a release is live.
+ */
+function contractFindings(name: string, migration: Migration, ctx: LintContext): LintFinding[] {
+  const since = migration.contract?.unusedSince;
+  const finding = (rule: LintFinding['rule'], message: string): LintFinding => ({
+    migration: name,
+    rule,
+    message,
+    line: 1,
+    statement: '',
+  });
+  if (!semver.valid(since)) {
+    return [
+      finding(
+        'invalid-override',
+        `contract.unusedSince must be a release version (x.y.z), not ${JSON.stringify(since)}`,
+      ),
+    ];
+  }
+  const out: LintFinding[] = [];
+  if (ctx.version && semver.valid(ctx.version) && !semver.gt(ctx.version, since!)) {
+    out.push(
+      finding(
+        'contract-too-early',
+        `this contract step ships in ${ctx.version}, but what it removes is unused only since ${since}: the release before ${since} still uses it while ${since} deploys. Ship it in a release after ${since}`,
+      ),
+    );
+  }
+  if (ctx.liveVersion && semver.valid(ctx.liveVersion) && semver.lt(ctx.liveVersion, since!)) {
+    out.push(
+      finding(
+        'contract-live-uses',
+        `the live release ${ctx.liveVersion} still uses what this migration removes (unused since ${since}): deploy ${since} first`,
+      ),
+    );
+  }
+  return out;
+}
+
 /** Lints one migration's `up`. */
-export async function lintMigration(name: string, migration: Migration): Promise<LintFinding[]> {
+export async function lintMigration(
+  name: string,
+  migration: Migration,
+  ctx: LintContext = {},
+): Promise<LintFinding[]> {
   const sql = migration.up;
   const findings: LintFinding[] = [];
   let stmts: { stmt?: Node; stmt_location?: number; stmt_len?: number }[];
@@ -167,9 +223,22 @@ export async function lintMigration(name: string, migration: Migration): Promise
       });
     }
   }
+  const contract = migration.contract !== undefined;
+  if (contract) {
+    if (!raw.some((r) => CONTRACT_RULES.has(r.rule))) {
+      findings.push({
+        migration: name,
+        rule: 'invalid-override',
+        message: 'contract is declared, but no statement drops or renames a column; remove it',
+        line: 1,
+        statement: '',
+      });
+    } else findings.push(...contractFindings(name, migration, ctx));
+  }
   for (const r of raw) {
     const reason = allow[r.rule];
     if (typeof reason === 'string' && reason.trim().length >= MIN_REASON_LENGTH) continue;
+    if (contract && CONTRACT_RULES.has(r.rule)) continue;
     findings.push({
       migration: name,
       rule: r.rule,
@@ -182,8 +251,9 @@ export async function lintMigration(name: string, migration: Migration): Promise
 }
 
 /** Lints every migration in the index, in order. */
-export async function lintMigrations(index: MigrationIndex): Promise<LintFinding[]> {
+export async function lintMigrations(index: MigrationIndex, ctx: LintContext = {}): Promise<LintFinding[]> {
   const all: LintFinding[] = [];
-  for (const [name, migration] of Object.entries(index)) all.push(...(await lintMigration(name, migration)));
+  for (const [name, migration] of Object.entries(index))
+    all.push(...(await lintMigration(name, migration, ctx)));
   return all;
 }

@@ -13,6 +13,12 @@ export interface Migration {
   transactional?: boolean;
   /** Lint overrides: each names a rule and says in writing why this migration may break it. */
   lint?: { allow?: Readonly<Record<string, string>> };
+  /**
+   * A contract step (it drops or renames a column) names the release from which no code uses what
+   * it removes. It may ship only in a later release, and be applied only while that release or a
+   * newer one is live (expand/contract).
+   */
+  contract?: { unusedSince: string };
 }
 
 export type MigrationIndex = Readonly<Record<string, Migration>>;

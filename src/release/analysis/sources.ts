@@ -27,8 +27,11 @@ export type SourceKind = 'scrape' | 'prometheus';
 
 export interface MetricsSource {
   kind: SourceKind;
-  /** Figures for each slot over the last window (or since the source started, if shorter). */
-  sample(slots: SlotTarget[]): Promise<Record<string, SlotStats>>;
+  /**
+   * Figures for each slot over the last window (or since the source started, if shorter); with
+   * `since` (ms since the epoch), over traffic from then on only.
+   */
+  sample(slots: SlotTarget[], opts?: { since?: number }): Promise<Record<string, SlotStats>>;
 }
 
 async function fetchText(url: string, timeoutMs: number): Promise<string> {
@@ -50,9 +53,10 @@ export function createScrapeSource(
 
   return {
     kind: 'scrape',
-    async sample(slots) {
+    async sample(slots, opts = {}) {
       const out: Record<string, SlotStats> = {};
       const now = Date.now();
+
       for (const { slot, version, ports } of slots) {
         const key = `${slot}:${version}`;
         let total = running.get(key) ?? emptyCumulative();
@@ -75,7 +79,10 @@ export function createScrapeSource(
         h.push({ at: now, c: total });
         while (h.length > 1 && h[1]!.at <= now - windowMs) h.shift();
         history.set(key, h);
-        out[slot] = statsOf(delta(h[0]!.c, total), metrics);
+        // The delta's base: the last entry at or before the window's start (or `since`).
+        let base = 0;
+        while (opts.since !== undefined && base < h.length - 1 && h[base + 1]!.at <= opts.since) base++;
+        out[slot] = statsOf(delta(h[base]!.c, total), metrics);
       }
       return out;
     },
@@ -162,8 +169,12 @@ export function createPrometheusSource(
     return { test: 'mann-whitney', bounds, counts: counts.map(Math.round) };
   }
 
-  async function figures(selector: PromSelector): Promise<SlotStats> {
-    const q = promQueries(selector, windowMs, metrics);
+  async function figures(selector: PromSelector, since?: number): Promise<SlotStats> {
+    const q = promQueries(
+      selector,
+      since === undefined ? windowMs : Math.min(windowMs, Date.now() - since),
+      metrics,
+    );
     const [requests, errors, p95, samples] = await Promise.all([
       scalar(q.requests),
       scalar(q.errors),
@@ -185,9 +196,10 @@ export function createPrometheusSource(
   return {
     kind: 'prometheus',
     figures,
-    async sample(slots) {
+    async sample(slots, opts = {}) {
       const out: Record<string, SlotStats> = {};
-      for (const { slot, version } of slots) out[slot] = await figures(slotSelector(slot, version));
+      for (const { slot, version } of slots)
+        out[slot] = await figures(slotSelector(slot, version), opts.since);
       return out;
     },
   };

@@ -174,4 +174,20 @@ describe('scraping source', () => {
     c.ok += 20;
     expect((await source.sample(slots)).blue).toMatchObject({ requests: 20, errors: 0 });
   });
+
+  it('with `since`, leaves out the traffic from before it (a warm-up), within the window', async () => {
+    const c = { ok: 0, errors: 0 };
+    const port = await serve(c);
+    const source = createScrapeSource(60_000);
+    const slots = [{ slot: 'green' as const, version: '3', ports: [port] }];
+    await source.sample(slots);
+    c.errors += 30; // the cold start's slow or failed answers
+    await source.sample(slots);
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 20));
+    c.ok += 40;
+    expect((await source.sample(slots, { since })).green).toMatchObject({ requests: 40, errors: 0 });
+    // Without it, the window still holds the warm-up.
+    expect((await source.sample(slots)).green).toMatchObject({ requests: 70, errors: 30 });
+  });
 });

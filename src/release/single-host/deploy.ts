@@ -18,10 +18,10 @@ import { pruneAssets, publishAssets } from './web-assets.js';
 import { notify } from './webhook.js';
 
 /**
- * `voyage release deploy`: pre-deploy hooks → migrate up → the web app's hashed files into the
- * shared store → start the idle slot → ready → smoke → into HAProxy at weight 0 → canary steps or
- * blue-green switch with analysis → promoted (the old slot held for instant rollback) or rolled
- * back (the new slot drained and stopped).
+ * `voyage release deploy`: pre-deploy hooks → migrate lint (against the live release) → migrate
+ * up → the web app's hashed files into the shared store → start the idle slot → ready → smoke →
+ * into HAProxy at weight 0 → canary steps or blue-green switch with analysis → promoted (the old
+ * slot held for instant rollback) or rolled back (the new slot drained and stopped).
  */
 export interface DeployInput {
   dir: string;
@@ -134,8 +134,29 @@ async function runHooks(run: Run) {
   }
 }
 
+/**
+ * The release's own migration lint, told which release is live: a contract step that removes what
+ * the live release still uses stops the deploy before anything is applied.
+ */
+async function lintMigrations(run: Run) {
+  const { release, claim } = run;
+  const live = claim.previous?.release?.version;
+  const args = ['migrate', 'lint', '--json', ...(live ? ['--live-version', live] : [])];
+  const r = await releaseCli(release.dir, args, release.env, run.env.config.release.searchPath);
+  if (r.code === 0) return;
+  let detail = r.stderr.trim().slice(-500);
+  try {
+    const report = JSON.parse(r.stdout) as {
+      findings: { migration: string; rule: string; message: string }[];
+    };
+    detail = report.findings.map((f) => `${f.migration} ${f.rule}: ${f.message}`).join('; ');
+  } catch {}
+  throw new DeployFailure(`voyage migrate lint refused the release's migrations: ${detail}`);
+}
+
 async function migrate(run: Run) {
   const { release } = run;
+  await lintMigrations(run);
   await phase(run, 'migrate', `Migrating the database with ${release.version} (voyage migrate up)`);
   const migrated = await releaseCli(
     release.dir,

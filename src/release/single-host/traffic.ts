@@ -70,11 +70,12 @@ async function clearRequest(run: TrafficRun) {
   await commit(run.env, clearRequestIn);
 }
 
-async function sample(run: TrafficRun, source: MetricsSource, weight: number, withStable: boolean) {
+async function sample(run: TrafficRun, source: MetricsSource, state: AnalysisState) {
   const { env, slot, stable } = run;
+  const { weight, withStable } = state;
   let sampleOut: AnalysisSample;
   try {
-    const stats = await source.sample(run.targets);
+    const stats = await source.sample(run.targets, state.judgeFrom ? { since: state.judgeFrom } : {});
     const canary = stats[slot]!;
     const base = withStable ? (stats[stable] ?? null) : null;
     sampleOut = {
@@ -127,6 +128,22 @@ const markFirstTraffic = (run: TrafficRun, at: number) =>
 const markPromoted = (run: TrafficRun, at: number) =>
   commit(run.env, (s) => markPromotedIn(s, run.recordId, at));
 
+interface AnalysisState {
+  failures: number;
+  weight: number;
+  withStable: boolean;
+  /** The end of the warm-up: traffic before it is not judged. */
+  judgeFrom?: number;
+}
+
+/** The new version's first traffic just arrived: judge only what comes after the warm-up. */
+function startWarmup(run: TrafficRun, state: AnalysisState, at: number) {
+  const { warmup } = run.env.policy.analysis;
+  if (warmup <= 0) return;
+  state.judgeFrom = at + warmup;
+  run.env.progress(`  warming up: the first ${warmup / 1000} s of the new version's traffic is not judged`);
+}
+
 /**
  * Analyses until `until` (or forever), returning early on failure, abort or promote. `needPass`:
  * at the end, keep going until one conclusive sample has passed.
@@ -134,7 +151,7 @@ const markPromoted = (run: TrafficRun, at: number) =>
 async function analyse(
   run: TrafficRun,
   source: MetricsSource,
-  state: { failures: number; weight: number; withStable: boolean },
+  state: AnalysisState,
   until: number,
   needPass: boolean,
 ): Promise<'done' | 'promote' | { outcome: 'rolled-back' | 'aborted'; reason: string }> {
@@ -150,9 +167,13 @@ async function analyse(
       await clearRequest(run);
       return 'promote';
     }
-    if (Date.now() >= next) {
+    if (Date.now() >= next && state.judgeFrom !== undefined && Date.now() < state.judgeFrom) {
+      // Warming up: keep the source's series going, so that the first judgement starts from here.
       next += analysis.interval;
-      const s = await sample(run, source, state.weight, state.withStable);
+      await source.sample(run.targets).catch(() => undefined);
+    } else if (Date.now() >= next) {
+      next += analysis.interval;
+      const s = await sample(run, source, state);
       if (s.verdict === 'pass') passed = true;
       if (s.verdict === 'fail' && ++state.failures > analysis.failureLimit) {
         return {
@@ -179,12 +200,15 @@ export async function runCanary(run: TrafficRun): Promise<TrafficResult> {
   const steps = env.policy.canary.steps;
   const source = sourceFor(env);
   await source.sample(run.targets).catch(() => undefined); // the baseline for deltas
-  const state = { failures: 0, weight: 0, withStable: true };
+  const state: AnalysisState = { failures: 0, weight: 0, withStable: true };
   for (let i = 0; i < steps.length - 1; i++) {
     const step = steps[i]!;
     const at = await split(run, step.weight);
     state.weight = step.weight;
-    if (i === 0) await markFirstTraffic(run, at);
+    if (i === 0) {
+      await markFirstTraffic(run, at);
+      startWarmup(run, state, at);
+    }
     await commit(env, (s) => startStep(s, run.recordId, i, step.weight, at));
     env.progress(
       `Step ${i + 1}/${steps.length}: ${step.weight} % of traffic to the new version${step.pause === undefined ? ' until `voyage release promote`' : ` for ${step.pause / 1000} s`}`,
@@ -230,7 +254,8 @@ export async function runBlueGreen(run: TrafficRun): Promise<TrafficResult> {
     setPhase(s, 'post-promotion analysis');
   });
   env.progress(`Switched: all traffic on the new version; analysing for ${postPromotionAnalysis / 1000} s`);
-  const state = { failures: 0, weight: 100, withStable: false };
+  const state: AnalysisState = { failures: 0, weight: 100, withStable: false };
+  startWarmup(run, state, at);
   const result = await analyse(run, source, state, at + postPromotionAnalysis, false);
   if (result !== 'done' && result !== 'promote') return rollBack(run, result.outcome, result.reason);
   await markPromoted(run, Date.now());
