@@ -11,7 +11,6 @@ export const en = {
     signUp: 'Create account',
     signOut: 'Sign out',
     signedInAs: (name: string) => `Signed in as ${name}`,
-    account: 'Your account',
     loading: 'Loading…',
     notFound: 'This page does not exist.',
     home: 'Go to the start page',

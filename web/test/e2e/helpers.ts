@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SCREENSHOTS = path.join(ROOT, 'web', 'test', 'screenshots');
 export const DEMO = { email: 'demo@voyage.example', password: 'voyage-demo-password' };
 
