@@ -1,7 +1,9 @@
 // The web app's size budget, checked on every build: the JavaScript the car search page (the start
 // page) needs at first load — the entry chunk, the search page's chunk and what they import
-// statically, gzipped — must stay within 150 KB. The map (Leaflet) is loaded only when shown and is
-// not part of it. The figure is written to bench/web-size.json.
+// statically, gzipped — must stay within 150 KB, or the build fails (WEB_SIZE_BUDGET=warn only warns).
+// Not part of it, and reported beside it: the map (Leaflet), loaded only when results are shown, and
+// the form controls (React Aria date field and combobox), fetched in their own chunks right after the
+// page's first render. The figures are written to bench/web-size.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +30,10 @@ const firstLoad = closure(['index.html', 'src/routes/cars/search.tsx']);
 const firstLoadBytes = firstLoad.reduce((sum, f) => sum + gz(f), 0);
 const mapChunk = closure(['src/components/LeafletMap.tsx']).filter((f) => !firstLoad.includes(f));
 const mapBytes = mapChunk.reduce((sum, f) => sum + gz(f), 0);
+const controls = closure(['src/components/DateTimeField.tsx', 'src/components/PlaceSearch.tsx']).filter(
+  (f) => !firstLoad.includes(f),
+);
+const controlsBytes = controls.reduce((sum, f) => sum + gz(f), 0);
 const allJs = Object.values(manifest)
   .map((c) => c.file)
   .filter((f, i, a) => f.endsWith('.js') && a.indexOf(f) === i);
@@ -37,13 +43,14 @@ const kb = (b) => Math.round((b / 1024) * 10) / 10;
 const figure = {
   searchPageFirstLoadGzipKB: kb(firstLoadBytes),
   budgetKB: BUDGET_BYTES / 1024,
+  formControlsAfterFirstRenderGzipKB: kb(controlsBytes),
+  searchPageShownGzipKB: kb(firstLoadBytes + controlsBytes),
   mapOnDemandGzipKB: kb(mapBytes),
   allJavaScriptGzipKB: kb(totalBytes),
   firstLoadFiles: firstLoad,
 };
-writeFileSync(path.join(root, 'bench', 'web-size.json'), `${JSON.stringify(figure, null, 2)}\n`);
 console.log(
-  `web app: search page first load ${figure.searchPageFirstLoadGzipKB} KB gzipped JS (budget ${figure.budgetKB} KB); map ${figure.mapOnDemandGzipKB} KB on demand`,
+  `web app: search page first load ${figure.searchPageFirstLoadGzipKB} KB gzipped JS (budget ${figure.budgetKB} KB), form controls ${figure.formControlsAfterFirstRenderGzipKB} KB after first render; map ${figure.mapOnDemandGzipKB} KB on demand`,
 );
 figure.withinBudget = firstLoadBytes <= BUDGET_BYTES;
 writeFileSync(path.join(root, 'bench', 'web-size.json'), `${JSON.stringify(figure, null, 2)}\n`);
@@ -51,6 +58,6 @@ if (!figure.withinBudget) {
   console.error(
     `OVER BUDGET: the search page's first-load JavaScript is ${kb(firstLoadBytes - BUDGET_BYTES)} KB over`,
   );
-  // WEB_SIZE_BUDGET=strict makes it fail the build.
-  if (process.env.WEB_SIZE_BUDGET === 'strict') process.exit(1);
+  // Over budget fails the build; WEB_SIZE_BUDGET=warn (a local experiment) only warns.
+  if (process.env.WEB_SIZE_BUDGET !== 'warn') process.exit(1);
 }

@@ -25,6 +25,10 @@ const TripList = page(() => import('./routes/trips/list'), 'TripList');
 const TripPage = page(() => import('./routes/trips/trip'), 'TripPage');
 const SignIn = page(() => import('./routes/account/account'), 'SignIn');
 const SignUp = page(() => import('./routes/account/account'), 'SignUp');
+const ForgotPassword = page(() => import('./routes/account/recovery'), 'ForgotPassword');
+const ResetPassword = page(() => import('./routes/account/recovery'), 'ResetPassword');
+const VerifyEmail = page(() => import('./routes/account/recovery'), 'VerifyEmail');
+const AccountPage = page(() => import('./routes/account/profile'), 'AccountPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -56,7 +60,9 @@ function Header() {
       <div className="account">
         {s ? (
           <>
-            <span className="who">{t.app.signedInAs(s.user.name)}</span>
+            <Link to="/account" className="who">
+              {t.app.signedInAs(s.user.name)}
+            </Link>
             <button
               type="button"
               className="button secondary"
@@ -123,6 +129,10 @@ function App() {
             <Route path="/trips/:id" element={auth(<TripPage />)} />
             <Route path="/signin" element={<SignIn />} />
             <Route path="/signup" element={<SignUp />} />
+            <Route path="/forgot-password" element={<ForgotPassword />} />
+            <Route path="/reset-password" element={<ResetPassword />} />
+            <Route path="/verify-email" element={<VerifyEmail />} />
+            <Route path="/account" element={auth(<AccountPage />)} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

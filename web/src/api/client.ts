@@ -5,9 +5,12 @@ import { refreshSession, session } from './session';
 
 /**
  * Sends a request with the session's access token; on a 401 it refreshes the session once and
- * sends the request again. Requests always ask for JSON, so that the server never answers them
+ * sends the request again (not for sign-in, sign-up, refresh and sign-out themselves). Requests always ask for JSON, so that the server never answers them
  * with the web app's page.
  */
+// Where a 401 is the answer itself (wrong credentials, a spent token), not an expired access token.
+const NO_REFRESH = new Set(['/auth/login', '/auth/signup', '/auth/refresh', '/auth/logout']);
+
 export async function authFetch(input: Request): Promise<Response> {
   const retry = input.clone();
   const send = (req: Request) => {
@@ -18,7 +21,7 @@ export async function authFetch(input: Request): Promise<Response> {
   };
   const first = await send(input);
   const path = new URL(input.url).pathname;
-  if (first.status !== 401 || !session.get() || path.startsWith('/auth/')) return first;
+  if (first.status !== 401 || !session.get() || NO_REFRESH.has(path)) return first;
   if (!(await refreshSession())) return first;
   return send(retry);
 }

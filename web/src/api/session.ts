@@ -45,6 +45,13 @@ export const session = {
     localStorage.setItem(KEY, JSON.stringify(current));
     for (const l of listeners) l(current);
   },
+  /** The signed-in user's profile after an edit, so that every page shows the new name. */
+  setUser(user: User) {
+    if (!current) return;
+    current = { ...current, user };
+    localStorage.setItem(KEY, JSON.stringify(current));
+    for (const l of listeners) l(current);
+  },
   end(reason: EndReason) {
     current = undefined;
     localStorage.removeItem(KEY);

@@ -25,3 +25,7 @@ export type CarSearchQuery = NonNullable<paths['/search']['get']['parameters']['
 export type ItemCreate = NonNullable<
   paths['/trips/{id}/items']['post']['requestBody']
 >['content']['application/json'];
+export type PlanRequest = NonNullable<
+  paths['/trips/{id}/plan']['post']['requestBody']
+>['content']['application/json'];
+export type Collaborator = Ok<'/trips/{id}/collaborators', 'get'>['collaborators'][number];

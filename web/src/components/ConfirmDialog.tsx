@@ -4,6 +4,8 @@ import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'rea
 /** A button that asks before it acts (React Aria's modal dialog: focus kept inside, Esc closes). */
 export function ConfirmDialog(props: {
   trigger: string;
+  /** The trigger's accessible name when several such buttons share a page ("Remove ann@…"). */
+  triggerLabel?: string;
   title: string;
   body: ReactNode;
   confirm: string;
@@ -13,7 +15,9 @@ export function ConfirmDialog(props: {
 }) {
   return (
     <DialogTrigger>
-      <Button className="button danger">{props.trigger}</Button>
+      <Button className="button danger" {...(props.triggerLabel ? { 'aria-label': props.triggerLabel } : {})}>
+        {props.trigger}
+      </Button>
       <ModalOverlay className="overlay" isDismissable>
         <Modal className="modal">
           <Dialog role="alertdialog" className="dialog">

@@ -30,7 +30,7 @@ export function DateField<T extends CalendarDate | ZonedDateTime>(props: {
       hourCycle={24}
       granularity={'hour' in props.value ? 'minute' : 'day'}
     >
-      <Label>{props.label}</Label>
+      <Label className="field-label">{props.label}</Label>
       <DateInput className="input date-input">
         {(segment) => <DateSegment segment={segment} className="segment" />}
       </DateInput>

@@ -1,6 +1,18 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, pickPlace, signUp, startVoyage, type Voyage, visit } from './helpers';
+import {
+  launchBrowser,
+  newContext,
+  pickPlace,
+  ROOT,
+  signUp,
+  startVoyage,
+  type Voyage,
+  visit,
+} from './helpers';
 
 describe('cars: search near a place, the car page, booking', () => {
   let voyage: Voyage;
@@ -18,6 +30,7 @@ describe('cars: search near a place, the car page, booking', () => {
     const page = await context.newPage();
     await page.goto('/');
     await page.getByRole('heading', { name: 'Rent a car' }).waitFor();
+    await page.getByRole('combobox', { name: 'Where' }).waitFor();
     await visit(page, 'cars-search');
     await signUp(page, { name: 'Ada Traveller', email: 'ada@example.com' });
     await page.goto('/');
@@ -66,6 +79,39 @@ describe('cars: search near a place, the car page, booking', () => {
     await page.locator('li.card h3 a').first().waitFor();
     return (await page.locator('li.card h3 a').first().getAttribute('href'))!;
   }
+
+  it('the search page fetches exactly the JavaScript bench/web-size.json counts: no map until results', async () => {
+    const bench = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'web-size.json'), 'utf8')) as {
+      searchPageFirstLoadGzipKB: number;
+      searchPageShownGzipKB: number;
+      budgetKB: number;
+      firstLoadFiles: string[];
+    };
+    const context = await newContext(browser, voyage.url);
+    const page = await context.newPage();
+    const scripts = new Set<string>();
+    page.on('response', (r) => {
+      const p = new URL(r.url()).pathname;
+      if (p.startsWith('/assets/') && p.endsWith('.js')) scripts.add(p.slice(1));
+    });
+    await page.goto('/');
+    await page.getByRole('combobox', { name: 'Where' }).waitFor();
+    await page.getByRole('spinbutton').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = [...scripts];
+    // Gzipped as the budget counts it (level 9), file by file.
+    const gzKB = (files: string[]) =>
+      files.reduce(
+        (sum, f) => sum + gzipSync(readFileSync(path.join(ROOT, 'web', 'dist', f)), { level: 9 }).length,
+        0,
+      ) / 1024;
+    expect(loaded.filter((f) => /LeafletMap/.test(f))).toEqual([]);
+    expect(bench.firstLoadFiles.filter((f) => !loaded.includes(f))).toEqual([]);
+    expect(bench.searchPageFirstLoadGzipKB).toBeLessThanOrEqual(bench.budgetKB);
+    // What the browser fetched before any search is the budgeted first load plus the form controls.
+    expect(Math.abs(gzKB(loaded) - bench.searchPageShownGzipKB)).toBeLessThan(2);
+    await context.close();
+  });
 
   it('two users racing for one car: exactly one confirmation, the other sees the conflict and alternatives', async () => {
     const [a, b] = await Promise.all([newContext(browser, voyage.url), newContext(browser, voyage.url)]);

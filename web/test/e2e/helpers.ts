@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SCREENSHOTS = path.join(ROOT, 'web', 'test', 'screenshots');
 export const DEMO = { email: 'demo@voyage.example', password: 'voyage-demo-password' };
 
@@ -142,4 +142,27 @@ export async function pickPlace(page: Page, label: string, text: string, option:
   const box = page.getByRole('combobox', { name: label });
   await box.fill(text);
   await page.getByRole('option', { name: option }).first().click();
+}
+
+/**
+ * The code of the newest email to an address whose text names `row` ("Reset code", "Confirmation
+ * code"): Voyage without SMTP writes each email as an .eml file under DATA_DIR/mail.
+ */
+export async function emailedCode(voyage: Voyage, to: string, row: string, after = 0): Promise<string> {
+  const dir = path.join(voyage.dataDir, 'mail');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const files = existsSync(dir) ? readdirSync(dir).sort().reverse() : [];
+    for (const f of files) {
+      const file = path.join(dir, f);
+      if (statSync(file).mtimeMs < after) continue;
+      // Quoted-printable soft line breaks may split a long code.
+      const text = readFileSync(file, 'utf8').replace(/=\r?\n/g, '');
+      if (!text.includes(to)) continue;
+      const m = new RegExp(`${row}[\\s\\S]{0,120}?([A-Za-z0-9_-]{32})`).exec(text);
+      if (m) return m[1]!;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no email to ${to} with a ${row} in ${dir}`);
 }

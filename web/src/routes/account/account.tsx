@@ -59,6 +59,9 @@ export function SignIn() {
         </Button>
       </Form>
       <p>
+        <Link to="/forgot-password">{t.account.forgot}</Link>
+      </p>
+      <p>
         {t.account.noAccount} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t.app.signUp}</Link>
       </p>
     </section>

@@ -5,12 +5,11 @@ import { Button, Form } from 'react-aria-components';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { Place } from '../../api/types';
-import { DateField } from '../../components/DateTimeField';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { SelectInput } from '../../components/Fields';
+import { DateField, PlaceSearch } from '../../components/LazyFields';
 import { LocalTime } from '../../components/LocalTime';
 import { Money } from '../../components/Money';
-import { PlaceSearch } from '../../components/PlaceSearch';
 import { t } from '../../i18n';
 
 const CABINS = ['economy', 'premium_economy', 'business', 'first'] as const;

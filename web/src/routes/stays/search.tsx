@@ -5,12 +5,11 @@ import { Button, Form } from 'react-aria-components';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { Place } from '../../api/types';
-import { DateField } from '../../components/DateTimeField';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { SelectInput, TextInput } from '../../components/Fields';
+import { DateField, PlaceSearch } from '../../components/LazyFields';
 import { MapView } from '../../components/Map';
 import { Money } from '../../components/Money';
-import { PlaceSearch } from '../../components/PlaceSearch';
 import { t } from '../../i18n';
 
 type Query = {

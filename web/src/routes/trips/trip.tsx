@@ -10,6 +10,7 @@ import { LocalTime } from '../../components/LocalTime';
 import { MapView } from '../../components/Map';
 import { formatDate, zoneName } from '../../format';
 import { t } from '../../i18n';
+import { CollaboratorList, NoteForm, PlanForm } from './trip-forms';
 
 const STATUSES = ['planning', 'booked', 'completed', 'cancelled'] as const;
 
@@ -48,11 +49,6 @@ export function TripPage() {
     mutationFn: (body: { email: string; role: 'viewer' | 'editor' }) =>
       unwrap(api.POST('/trips/{id}/collaborators', { ...path, body })),
     onSuccess: invalidate,
-  });
-  const generate = useMutation({
-    mutationFn: (body: { pace: 'relaxed' | 'moderate' | 'packed'; interests: never[]; mustSee: string[] }) =>
-      unwrap(api.POST('/trips/{id}/plan', { ...path, body })),
-    onSuccess: (p) => qc.setQueryData(['trip-plan', id], p),
   });
   const status = useMutation({
     mutationFn: (s: (typeof STATUSES)[number]) =>
@@ -112,7 +108,6 @@ export function TripPage() {
   const [poiChoice, setPoiChoice] = useState('');
   const [poiDay, setPoiDay] = useState('');
   const [inviteRole, setInviteRole] = useState<'viewer' | 'editor'>('viewer');
-  const [pace, setPace] = useState<'relaxed' | 'moderate' | 'packed'>('moderate');
 
   const days = useMemo(() => {
     if (!trip.data) return [];
@@ -163,9 +158,7 @@ export function TripPage() {
       </p>
       <p className="hint">{t.search.timesIn(zoneName(tr.timeZone))}</p>
       {!canEdit && <p className="banner info">{t.trips.readOnly}</p>}
-      <ErrorBanner
-        error={addItem.error ?? invite.error ?? generate.error ?? status.error ?? feed.error ?? files.error}
-      />
+      <ErrorBanner error={addItem.error ?? invite.error ?? status.error ?? feed.error ?? files.error} />
 
       <div className="row wrap">
         <Button className="button secondary" onPress={() => files.mutate(`/trips/${id}/calendar.ics`)}>
@@ -270,14 +263,18 @@ export function TripPage() {
         </>
       )}
 
+      {canEdit && <NoteForm tripId={id} days={days} onAdded={invalidate} />}
+
       <h2>{t.trips.collaborators}</h2>
-      <ul>
-        {collaborators.data?.collaborators.map((c) => (
-          <li key={c.id}>
-            {c.email} · {t.trips.roles[c.role]}
-          </li>
-        ))}
-      </ul>
+      <ErrorBanner error={collaborators.error} onRetry={() => void collaborators.refetch()} />
+      {collaborators.data && (
+        <CollaboratorList
+          tripId={id}
+          collaborators={collaborators.data.collaborators}
+          isOwner={tr.role === 'owner'}
+          onChanged={invalidate}
+        />
+      )}
       {tr.role === 'owner' && (
         <Form
           className="row wrap"
@@ -304,24 +301,7 @@ export function TripPage() {
 
       {canEdit && (
         <>
-          <h2>{t.trips.plan}</h2>
-          <Form
-            className="row wrap"
-            onSubmit={(e) => {
-              e.preventDefault();
-              generate.mutate({ pace, interests: [], mustSee: [] });
-            }}
-          >
-            <SelectInput
-              label={t.trips.pace}
-              value={pace}
-              onChange={(v) => setPace(v as typeof pace)}
-              options={Object.entries(t.trips.paces).map(([value, label]) => ({ value, label }))}
-            />
-            <Button type="submit" className="button" isDisabled={generate.isPending}>
-              {t.trips.generate}
-            </Button>
-          </Form>
+          <PlanForm tripId={id} pois={pois.data?.pois ?? []} />
           <h2>{t.trips.status}</h2>
           <SelectInput
             label={t.trips.changeStatus}
@@ -332,8 +312,8 @@ export function TripPage() {
         </>
       )}
       {plan.data && (
-        <>
-          <h2>{t.trips.planTitle}</h2>
+        <section aria-labelledby="plan-result-h">
+          <h2 id="plan-result-h">{t.trips.planTitle}</h2>
           <ol className="timeline">
             {plan.data.days.map((d) => (
               <li key={d.date}>
@@ -349,7 +329,7 @@ export function TripPage() {
               </li>
             ))}
           </ol>
-        </>
+        </section>
       )}
     </section>
   );
