@@ -3719,7 +3719,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a trip (owner or editor) */
+        /**
+         * Change a trip (owner or editor)
+         * @description New dates must still hold every booking and activity of the trip (409 items_outside_trip, listing them).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4055,7 +4058,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add your car, stay or flight booking, an activity or a note (owner or editor) */
+        /**
+         * Add your car, stay or flight booking, an activity or a note (owner or editor)
+         * @description An item must be on the trip’s days: it overlaps them and starts and ends at most a day either side (an overnight flight out, a check-out the morning after), else 422 item_outside_trip. It must be within 200 km of the destination’s centre (a flight: either airport), else 422 item_far_from_destination. Adding a confirmed booking makes a planning trip booked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4412,7 +4418,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a trip along its lifecycle (409 invalid_status_transition otherwise) */
+        /**
+         * Move a trip along its lifecycle; cancelling lists its bookings and can cancel them
+         * @description Moves follow the transition table (409 invalid_status_transition otherwise). `completed` only after the end date in the trip’s zone (409 trip_not_ended); `booked` only with a confirmed booking (409 trip_has_no_bookings). Cancelling answers with `bookings`: each booking and what became of it. They are kept unless `cancelBookings` is true; then each is cancelled through its own service (audited, its traveller emailed), and one its service refuses is `not_cancelled` with that `code`. Cancelling a cancelled trip again with `cancelBookings` cancels what is left.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4425,6 +4434,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @default false */
+                        cancelBookings?: boolean;
                         /** @enum {string} */
                         status: "planning" | "booked" | "completed" | "cancelled";
                     };
@@ -4438,6 +4449,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            bookings?: {
+                                /** Format: uuid */
+                                bookingId: string;
+                                code: string | null;
+                                /** Format: uuid */
+                                itemId: string;
+                                /** @enum {string} */
+                                kind: "car_booking" | "stay_booking" | "flight_booking";
+                                /** @enum {string} */
+                                outcome: "kept" | "cancelled" | "already_cancelled" | "not_cancelled";
+                                reference: string | null;
+                            }[];
                             createdAt: string;
                             days: number;
                             destination: string;
