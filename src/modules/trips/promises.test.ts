@@ -110,6 +110,14 @@ describe('trips keep their promises', () => {
     expect((await call(alice, 'GET', `/trips/${trip.id}/items`)).json().items).toEqual([]);
     expect(await status(trip.id)).toBe('planning');
 
+    // A note may be about before the trip.
+    const note = await add({
+      kind: 'note',
+      title: 'Visa',
+      body: 'Apply',
+      startsAt: `${dateIn(5)}T09:00:00Z`,
+    });
+    expect(note.statusCode).toBe(201);
     // A check-out the morning after the last day, and a flight from London landing in Paris, fit.
     const stay = await add({ kind: 'stay_booking', bookingId: (await bookStay(alice, 30, 34)).id });
     expect(stay.statusCode).toBe(201);

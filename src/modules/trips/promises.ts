@@ -18,7 +18,7 @@ type TripDays = Pick<TripRow, 'start_date' | 'end_date' | 'time_zone'>;
 /**
  * Whether an item fits the trip's days: it overlaps them, and it starts and ends no further out
  * than the day either side (an overnight flight out, a check-out the morning after the last night).
- * Items without a time (notes) always fit.
+ * An item without a time always fits.
  */
 export function fitsDays(days: TripDays, item: Pick<TripItem, 'startsAt' | 'endsAt'>): boolean {
   if (!item.startsAt) return true;
@@ -38,8 +38,9 @@ export function itemsOutside(days: TripDays, items: readonly TripItem[]): TripIt
   return items.filter((i) => i.kind !== 'note' && i.status !== 'cancelled' && !fitsDays(days, i));
 }
 
+/** Bookings and activities only: a note may remind of something before or after the trip. */
 export function checkDays(trip: TripRow, item: TripItem): void {
-  if (fitsDays(trip, item)) return;
+  if (item.kind === 'note' || fitsDays(trip, item)) return;
   throw unprocessable(
     'item_outside_trip',
     `${item.title} is not on the trip's days (${trip.start_date} to ${trip.end_date}, ${trip.time_zone})`,
