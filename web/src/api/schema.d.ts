@@ -4063,7 +4063,7 @@ export interface paths {
         put?: never;
         /**
          * Add your car, stay or flight booking, an activity or a note (owner or editor)
-         * @description An item must be on the trip’s days: it overlaps them and starts and ends at most a day either side (an overnight flight out, a check-out the morning after), else 422 item_outside_trip. It must be within 200 km of the destination’s centre (a flight: either airport), else 422 item_far_from_destination. Adding a confirmed booking makes a planning trip booked.
+         * @description A booking or activity must be on the trip’s days: it overlaps them and starts and ends at most a day either side (an overnight flight out, a check-out the morning after), else 422 item_outside_trip. It must be within 200 km of the destination’s centre (a flight: either airport), else 422 item_far_from_destination. Adding a confirmed booking makes a planning trip booked.
          */
         post: {
             parameters: {
