@@ -85,7 +85,16 @@ export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async
 
   app.delete(
     '/trips/:id',
-    { ...auth, schema: { ...doc, summary: 'Delete a trip (owner)', params: TripParams } },
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Delete a trip (owner)',
+        description:
+          'Its bookings stay as they are, in their own lists; to cancel them, cancel the trip with `cancelBookings` first.',
+        params: TripParams,
+      },
+    },
     async (request, reply) => {
       await trips.remove(request.params.id, request.principal!);
       return reply.status(204).send();

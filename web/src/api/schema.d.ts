@@ -3699,7 +3699,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a trip (owner) */
+        /**
+         * Delete a trip (owner)
+         * @description Its bookings stay as they are, in their own lists; to cancel them, cancel the trip with `cancelBookings` first.
+         */
         delete: {
             parameters: {
                 query?: never;
