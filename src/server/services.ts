@@ -57,7 +57,12 @@ export function createServices(ctx: AppContext): Services {
     // Notifications reads identity for recipients; identity writes its emails through it, late-bound.
     emit: (tx, event) => notifications.emit(tx, event),
   });
-  const fleet = createFleetService({ db: ctx.db });
+  const fleet = createFleetService({
+    db: ctx.db,
+    clock: ctx.clock,
+    // Rentals is built on the fleet; the fleet asks it about a car's rentals, late-bound.
+    upcomingRentals: (carId) => rentals.upcomingForCar(carId),
+  });
   const availability = createAvailabilityService({
     db: ctx.db,
     database: ctx.database,

@@ -185,3 +185,25 @@ describe('built-in planner', () => {
     expect(out.unplaced.map((p) => p.id)).toEqual([neverOpen.id]);
   });
 });
+
+describe('busy times', () => {
+  it('moves a visit after the trip’s own item and reaches it from where that item is', () => {
+    const louvre = poi('louvre', 48.8606, 2.3376);
+    const rodin = { lat: 48.8553, lng: 2.3159 };
+    const busy = [{ start: parseClock('09:00'), end: parseClock('12:00'), at: rodin, what: 'Rodin' }];
+    const s = scheduleDay({ ...day(), busy }, [louvre], travelMinutes)!;
+    expect(s.stops[0]!.travelMinutes).toBe(travelMinutes(rodin, louvre));
+    expect(s.stops[0]!.arrive).toBe(parseClock('12:00') + travelMinutes(rodin, louvre));
+    // A day its own items fill leaves no room.
+    const full = [{ start: parseClock('08:00'), end: parseClock('20:00'), at: null, what: 'Day out' }];
+    expect(scheduleDay({ ...day(), busy: full }, [louvre], travelMinutes)).toBeUndefined();
+    expect(
+      planBuiltIn(
+        [{ ...day(), busy: full }],
+        [louvre],
+        { interests: [], budget: 4, mustSee: [], maxStops: 5 },
+        travelMinutes,
+      ).days[0]!.stops,
+    ).toEqual([]);
+  });
+});

@@ -68,6 +68,17 @@ export function cheapestInsertion(day: DayInput, order: readonly PlanPoi[], poi:
   return best;
 }
 
+/** The places the preferences let the planner choose: must-sees, and the rest within interests and budget. */
+export function wantedPlaces(catalogue: readonly PlanPoi[], prefs: Preferences): PlanPoi[] {
+  const must = new Set(prefs.mustSee);
+  return catalogue.filter(
+    (p) =>
+      must.has(p.id) ||
+      (p.priceLevel <= prefs.budget &&
+        (prefs.interests.length === 0 || prefs.interests.includes(p.category))),
+  );
+}
+
 /**
  * The built-in planner. Must-sees first, then places matching the interests, then the rest within
  * budget; each day is seeded with the most wanted place left and filled with wanted places close
@@ -80,12 +91,7 @@ export function planBuiltIn(
   travel: Travel,
 ): PlanOutcome {
   const must = new Set(prefs.mustSee);
-  const wanted = catalogue.filter(
-    (p) =>
-      must.has(p.id) ||
-      (p.priceLevel <= prefs.budget &&
-        (prefs.interests.length === 0 || prefs.interests.includes(p.category))),
-  );
+  const wanted = wantedPlaces(catalogue, prefs);
   const score = (p: PlanPoi) => (must.has(p.id) ? 1000 : prefs.interests.includes(p.category) ? 10 : 1);
   const remaining = new Map(wanted.map((p) => [p.id, p]));
   const out: DaySchedule[] = [];

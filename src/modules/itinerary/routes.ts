@@ -19,6 +19,14 @@ export const itineraryRoutes: FastifyPluginAsyncZod<RouteDeps<ItineraryService>>
         ...doc,
         summary:
           'Plan the trip day by day (owner or editor); the LLM proposes when the planner.llm flag is on',
+        description: [
+          'Visits are planned around the trip’s own items: no visit, nor the way to it, overlaps an',
+          'activity, a car pickup or drop-off (30 min), a flight (2 h before departure to 1 h after',
+          'arrival) or a stay’s check-in (30 min); a place the trip already visits is not planned again.',
+          '`warnings` has one line for each day left empty, saying why (no time around the flights, the',
+          'day taken by the trip’s own items, no wanted place open, all planned on other days, or none',
+          'fitting the free time), and one for each must-see that fits no day.',
+        ].join(' '),
         params: TripParams,
         body: PlanRequest,
         response: { 201: Plan },

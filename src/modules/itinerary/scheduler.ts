@@ -11,6 +11,16 @@ export interface PlanPoi extends Point {
   openingHours: [string, string][][];
 }
 
+/** Time the trip's own items take on a day (an activity, a car handover, a flight, a check-in). */
+export interface Busy {
+  /** Local minutes since midnight. */
+  start: number;
+  end: number;
+  /** Where the traveller is then, when known: the next stop is reached from there. */
+  at: Point | null;
+  what: string;
+}
+
 export interface DayInput {
   date: string;
   /** Local minutes since midnight. */
@@ -18,6 +28,8 @@ export interface DayInput {
   end: number;
   /** Where the day begins and ends: the stay, or the destination's centre. */
   base: Point & { name: string };
+  /** The trip's own items that day; no planned visit, nor the way to it, overlaps them. */
+  busy?: readonly Busy[];
 }
 
 export interface ScheduledStop {
@@ -48,8 +60,9 @@ export function openOn(poi: PlanPoi, date: string): boolean {
 
 /**
  * Times for visiting `order` in that order: travel between stops, waiting for a place to open,
- * a whole visit inside one opening period, and back at the base before the day's end.
- * Undefined when the order does not fit.
+ * a whole visit inside one opening period, and back at the base before the day's end. The way to
+ * a stop and the visit never overlap the day's busy times: a stop that would is moved after them,
+ * and reached from where the traveller then is. Undefined when the order does not fit.
  */
 export function scheduleDay(
   day: DayInput,
@@ -60,19 +73,30 @@ export function scheduleDay(
   let at: Point = day.base;
   let travelled = 0;
   const stops: ScheduledStop[] = [];
+  const busy = day.busy ?? [];
   for (const poi of order) {
-    const move = travel(at, poi);
-    const arrive = t + move;
-    const fit = periods(poi, day.date).find(
-      ([open, close]) => Math.max(arrive, open) + poi.visitMinutes <= close,
-    );
-    if (!fit) return undefined;
-    const start = Math.max(arrive, fit[0]);
-    const end = start + poi.visitMinutes;
-    stops.push({ poi, travelMinutes: move, arrive, start, end });
-    travelled += move;
-    t = end;
-    at = poi;
+    // Each clash moves the departure to the end of a busy time, so this ends.
+    for (;;) {
+      const move = travel(at, poi);
+      const arrive = t + move;
+      const fit = periods(poi, day.date).find(
+        ([open, close]) => Math.max(arrive, open) + poi.visitMinutes <= close,
+      );
+      if (!fit) return undefined;
+      const start = Math.max(arrive, fit[0]);
+      const end = start + poi.visitMinutes;
+      const clash = busy.find((b) => b.start < end && b.end > t);
+      if (clash) {
+        t = clash.end;
+        at = clash.at ?? at;
+        continue;
+      }
+      stops.push({ poi, travelMinutes: move, arrive, start, end });
+      travelled += move;
+      t = end;
+      at = poi;
+      break;
+    }
   }
   const back = travel(at, day.base);
   if (t + back > day.end) return undefined;

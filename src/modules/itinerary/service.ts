@@ -1,14 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import {
-  addDays,
-  datesBetween,
-  formatClock,
-  minutesOfDay,
-  parseClock,
-  todayIn,
-  weekday,
-  zonedInstant,
-} from '../../platform/dates.js';
+import { formatClock, weekday, zonedInstant } from '../../platform/dates.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -17,16 +8,17 @@ import type { Db } from '../database.js';
 import type { FlagsService } from '../flags/service.js';
 import type { NotificationsService } from '../notifications/service.js';
 import type { PoisService } from '../pois/service.js';
-import type { TripItem } from '../trips/schemas.js';
 import type { TripsService } from '../trips/service.js';
 import type { TripRow } from '../trips/tables.js';
 import { ChoiceError, evaluateChoice } from './choices.js';
+import { dayInputs } from './days.js';
 import { type LlmClient, LlmError } from './llm.js';
-import { PACES, type PlanOutcome, planBuiltIn } from './planner.js';
+import { PACES, type PlanOutcome, planBuiltIn, wantedPlaces } from './planner.js';
 import { createItineraryRepository, type PlanRow } from './repository.js';
 import type { DayInput, DaySchedule, PlanPoi } from './scheduler.js';
 import type { Plan, PlanDay, PlanRequest } from './schemas.js';
 import { travelMinutes } from './travel.js';
+import { emptyDayWarnings } from './warnings.js';
 
 export const LLM_FLAG = 'planner.llm';
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -71,41 +63,6 @@ function toPlanDay(s: DaySchedule, timeZone: string): PlanDay {
   };
 }
 
-/**
- * The days to plan: the pace's window, shortened by an arriving flight on the first day and a
- * departing one on the last; each day starts and ends at the stay booked for that night, or at
- * the destination's centre.
- */
-export function dayInputs(
-  trip: TripRow,
-  items: TripItem[],
-  pace: keyof typeof PACES,
-  centre: { lat: number; lng: number },
-): DayInput[] {
-  const tz = trip.time_zone;
-  const localDate = (iso: string) => todayIn(tz, new Date(iso));
-  const live = items.filter((i) => i.status !== 'cancelled');
-  const stays = live.filter((i) => i.kind === 'stay_booking' && i.location?.lat != null);
-  const flights = live.filter((i) => i.kind === 'flight_booking');
-  return datesBetween(trip.start_date, addDays(trip.end_date, 1)).map((date) => {
-    let start = parseClock(PACES[pace].start);
-    let end = parseClock(PACES[pace].end);
-    for (const f of flights) {
-      if (date === trip.start_date && f.endsAt && localDate(f.endsAt) === date)
-        start = Math.max(start, minutesOfDay(new Date(f.endsAt), tz) + 60);
-      if (date === trip.end_date && f.startsAt && localDate(f.startsAt) === date)
-        end = Math.min(end, minutesOfDay(new Date(f.startsAt), tz) - 180);
-    }
-    const stay =
-      stays.find((s) => localDate(s.startsAt!) <= date && date < localDate(s.endsAt!)) ??
-      stays.find((s) => localDate(s.endsAt!) === date);
-    const base = stay
-      ? { name: stay.location!.name, lat: stay.location!.lat!, lng: stay.location!.lng! }
-      : { name: `${trip.destination} centre`, lat: centre.lat, lng: centre.lng };
-    return { date, start, end: Math.max(start, end), base };
-  });
-}
-
 function prompt(
   trip: TripRow,
   days: DayInput[],
@@ -129,6 +86,7 @@ function prompt(
         weekday: WEEKDAYS[weekday(d.date)],
         from: formatClock(d.start),
         to: formatClock(d.end),
+        busy: (d.busy ?? []).map((b) => `${formatClock(b.start)}-${formatClock(b.end)} ${b.what}`),
       })),
       travellers: trip.travellers,
       pace: request.pace,
@@ -220,12 +178,20 @@ export function createItineraryService(deps: ItineraryDeps) {
         lat: trip.destination_lat ?? catalogue.reduce((s, p) => s + p.lat, 0) / catalogue.length,
         lng: trip.destination_lng ?? catalogue.reduce((s, p) => s + p.lng, 0) / catalogue.length,
       };
-      const days = dayInputs(trip, await trips.itemsOf(trip), request.pace, centre);
-      const { outcome, source, fallbackReason } = await propose(who, trip, days, catalogue, request);
+      const items = await trips.itemsOf(trip);
+      const days = dayInputs(trip, items, request.pace, centre);
+      // A place the trip already visits as an activity is not planned again.
+      const visited = new Set(
+        items.filter((i) => i.kind === 'activity' && i.refId).map((i) => i.refId as string),
+      );
+      const open = catalogue.filter((p) => !visited.has(p.id));
+      const asked = { ...request, mustSee: request.mustSee.filter((id) => !visited.has(id)) };
+      const { outcome, source, fallbackReason } = await propose(who, trip, days, open, asked);
       const warnings = outcome.unplaced.map(
         (p) => `${p.name} did not fit: closed, too far or no room on the trip's days`,
       );
-      for (const d of days) if (d.end <= d.start) warnings.push(`${d.date}: no time left around the flights`);
+      const wanted = wantedPlaces(open, { ...asked, maxStops: PACES[request.pace].maxStops });
+      warnings.push(...emptyDayWarnings(outcome.days, wanted));
       const planDays = outcome.days.map((d) => toPlanDay(d, trip.time_zone));
       const total = planDays.reduce((s, d) => s + d.travelMinutes, 0);
       const stops = planDays.reduce((s, d) => s + d.stops.length, 0);

@@ -94,7 +94,7 @@ const ENDPOINTS: Endpoint[] = [
     name: 'POST status',
     level: 'edit',
     ok: 200,
-    request: (f) => ({ method: 'POST', url: `/trips/${f.tripId}/status`, payload: { status: 'booked' } }),
+    request: (f) => ({ method: 'POST', url: `/trips/${f.tripId}/status`, payload: { status: 'planning' } }),
   },
   {
     name: 'POST items',

@@ -8,6 +8,7 @@ import {
   CollaboratorParams,
   ItemCreate,
   StatusChange,
+  StatusResult,
   Trip,
   TripCreate,
   TripItem,
@@ -72,6 +73,8 @@ export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async
       schema: {
         ...doc,
         summary: 'Change a trip (owner or editor)',
+        description:
+          'New dates must still hold every booking and activity of the trip (409 items_outside_trip, listing them).',
         params: TripParams,
         body: TripUpdate,
         response: { 200: Trip },
@@ -82,7 +85,16 @@ export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async
 
   app.delete(
     '/trips/:id',
-    { ...auth, schema: { ...doc, summary: 'Delete a trip (owner)', params: TripParams } },
+    {
+      ...auth,
+      schema: {
+        ...doc,
+        summary: 'Delete a trip (owner)',
+        description:
+          'Its bookings stay as they are, in their own lists; to cancel them, cancel the trip with `cancelBookings` first.',
+        params: TripParams,
+      },
+    },
     async (request, reply) => {
       await trips.remove(request.params.id, request.principal!);
       return reply.status(204).send();
@@ -95,13 +107,22 @@ export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async
       ...auth,
       schema: {
         ...doc,
-        summary: 'Move a trip along its lifecycle (409 invalid_status_transition otherwise)',
+        summary: 'Move a trip along its lifecycle; cancelling lists its bookings and can cancel them',
+        description: [
+          'Moves follow the transition table (409 invalid_status_transition otherwise).',
+          '`completed` only after the end date in the trip’s zone (409 trip_not_ended);',
+          '`booked` only with a confirmed booking (409 trip_has_no_bookings).',
+          'Cancelling answers with `bookings`: each booking and what became of it. They are kept',
+          'unless `cancelBookings` is true; then each is cancelled through its own service (audited,',
+          'its traveller emailed), and one its service refuses is `not_cancelled` with that `code`.',
+          'Cancelling a cancelled trip again with `cancelBookings` cancels what is left.',
+        ].join(' '),
         params: TripParams,
         body: StatusChange,
-        response: { 200: Trip },
+        response: { 200: StatusResult },
       },
     },
-    async (request) => trips.setStatus(request.params.id, request.principal!, request.body.status),
+    async (request) => trips.setStatus(request.params.id, request.principal!, request.body),
   );
 
   app.get(
@@ -125,6 +146,12 @@ export const tripsRoutes: FastifyPluginAsyncZod<RouteDeps<TripsService>> = async
       schema: {
         ...doc,
         summary: 'Add your car, stay or flight booking, an activity or a note (owner or editor)',
+        description: [
+          'A booking or activity must be on the trip’s days: it overlaps them and starts and ends at most a day either',
+          'side (an overnight flight out, a check-out the morning after), else 422 item_outside_trip.',
+          'It must be within 200 km of the destination’s centre (a flight: either airport), else',
+          '422 item_far_from_destination. Adding a confirmed booking makes a planning trip booked.',
+        ].join(' '),
         params: TripParams,
         body: ItemCreate,
         response: { 201: TripItem },

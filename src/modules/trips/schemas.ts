@@ -50,7 +50,36 @@ export type Trip = z.infer<typeof Trip>;
 
 export const TripList = z.object({ trips: z.array(Trip) });
 
-export const StatusChange = z.object({ status: z.enum(TRIP_STATUSES) });
+export const StatusChange = z
+  .object({
+    status: z.enum(TRIP_STATUSES),
+    /** With status cancelled: also cancel the trip's bookings (each through its own service). */
+    cancelBookings: z.boolean().default(false),
+  })
+  .refine((v) => !v.cancelBookings || v.status === 'cancelled', {
+    message: 'cancelBookings goes with status cancelled',
+    path: ['cancelBookings'],
+  });
+export type StatusChange = z.infer<typeof StatusChange>;
+
+/** What became of one of a cancelled trip's bookings. */
+export const BookingOutcome = z.object({
+  itemId: z.uuid(),
+  kind: z.enum(['car_booking', 'stay_booking', 'flight_booking']),
+  bookingId: z.uuid(),
+  reference: z.string().nullable(),
+  /**
+   * kept: left confirmed (cancelBookings was not asked); cancelled: cancelled now; already_cancelled;
+   * not_cancelled: its service refused (code says why, e.g. booking_started, booking_not_found).
+   */
+  outcome: z.enum(['kept', 'cancelled', 'already_cancelled', 'not_cancelled']),
+  code: z.string().nullable(),
+});
+export type BookingOutcome = z.infer<typeof BookingOutcome>;
+
+/** A trip after a status change; a cancelled trip also lists its bookings and what became of each. */
+export const StatusResult = Trip.extend({ bookings: z.array(BookingOutcome).optional() });
+export type StatusResult = z.infer<typeof StatusResult>;
 
 export const ItemCreate = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('car_booking'), bookingId: z.uuid() }),

@@ -2,18 +2,18 @@ import type { Clock } from '../../platform/clock.js';
 import { daysBetween } from '../../platform/dates.js';
 import { isConstraintViolation } from '../../platform/db/errors.js';
 import type { Principal } from '../../platform/http/auth.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import type { Idempotency, Outcome } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { createCollaborators } from './collaborators.js';
-import { TRIPS_CONSTRAINTS } from './constraints.js';
 import { type ItemSources, resolveItem } from './items.js';
+import { checkDays, checkNear, itemsOutside } from './promises.js';
 import { createTripsRepository, type TripRow } from './repository.js';
 import type { ItemCreate, Trip, TripCreate, TripItem, TripRole, TripUpdate } from './schemas.js';
-import type { TripStatus } from './tables.js';
+import { createTripStatus } from './status.js';
 
 export const COMPLETE_JOB = 'trips.complete-ended';
 
@@ -117,8 +117,37 @@ export function createTripsService(deps: TripsDeps) {
     }
   }
 
+  /** Resolved items of a trip already authorised, in time order. */
+  async function itemsOf(trip: TripRow): Promise<TripItem[]> {
+    const rows = await repo.items(trip.id);
+    const items = await Promise.all(rows.map((r) => resolveItem(r, trip, deps)));
+    return items.sort((a, b) => (a.startsAt ?? '9999').localeCompare(b.startsAt ?? '9999'));
+  }
+
+  /** Where an item happens, for the distance check: its place, or a flight's two airports. */
+  async function placesOf(item: TripItem) {
+    if (item.kind === 'flight_booking') {
+      const b = await deps.flights.find(item.refId!);
+      const ends = new Set([b?.origin, b?.destination]);
+      return (await deps.flights.listAirports()).filter((a) => ends.has(a.iata));
+    }
+    const at = item.location;
+    return at && at.lat !== null && at.lng !== null ? [{ lat: at.lat, lng: at.lng }] : [];
+  }
+
+  const status = createTripStatus({
+    repo,
+    sources: deps,
+    clock,
+    changes,
+    authorize,
+    itemsOf,
+    toTrip,
+  });
+
   return {
     authorize,
+    setStatus: status.setStatus,
 
     /** Creates once per Idempotency-Key: a repeat with the same body gets the first trip. */
     createOnce(ownerId: string, input: TripCreate, key?: string): Promise<Outcome<Trip>> {
@@ -163,9 +192,33 @@ export function createTripsService(deps: TripsDeps) {
       return toTrip(trip, role);
     },
 
+    /** New dates must still hold the trip's bookings and activities (409 items_outside_trip). */
     async update(id: string, who: Principal, patch: TripUpdate): Promise<Trip> {
       const { trip, role } = await authorize(id, who, 'edit');
-      checkDates(patch.startDate ?? trip.start_date, patch.endDate ?? trip.end_date);
+      const days = {
+        start_date: patch.startDate ?? trip.start_date,
+        end_date: patch.endDate ?? trip.end_date,
+        time_zone: trip.time_zone,
+      };
+      checkDates(days.start_date, days.end_date);
+      if (days.start_date !== trip.start_date || days.end_date !== trip.end_date) {
+        const outside = itemsOutside(days, await itemsOf(trip));
+        if (outside.length)
+          throw conflict(
+            'items_outside_trip',
+            `${outside.length} of the trip's items would fall outside ${days.start_date} to ${days.end_date}`,
+            {
+              items: outside.map((i) => ({
+                id: i.id,
+                kind: i.kind,
+                title: i.title,
+                reference: i.reference,
+                startsAt: i.startsAt,
+                endsAt: i.endsAt,
+              })),
+            },
+          );
+      }
       const row = await repo.update(id, {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.startDate !== undefined && { start_date: patch.startDate }),
@@ -174,28 +227,6 @@ export function createTripsService(deps: TripsDeps) {
       });
       if (!row) throw notFound('trip_not_found', 'Trip not found');
       return toTrip(row, role);
-    },
-
-    /** The database refuses a move the transition table does not list (409 invalid_status_transition). */
-    async setStatus(id: string, who: Principal, status: TripStatus): Promise<Trip> {
-      const { trip, role } = await authorize(id, who, 'edit');
-      if (trip.status === status) return toTrip(trip, role);
-      try {
-        const row = await repo.update(id, { status });
-        changes.inc({ to: status, by: 'user' });
-        return toTrip(row!, role);
-      } catch (err) {
-        if (isConstraintViolation(err, 'trips_status_transition')) {
-          const allowed = await repo.allowedTransitions(trip.status);
-          const { statusCode, code } = TRIPS_CONSTRAINTS.trips_status_transition;
-          throw new AppError(statusCode, code, `A ${trip.status} trip cannot become ${status}`, {
-            from: trip.status,
-            to: status,
-            allowed,
-          });
-        }
-        throw err;
-      }
     },
 
     async remove(id: string, who: Principal): Promise<void> {
@@ -216,12 +247,12 @@ export function createTripsService(deps: TripsDeps) {
     },
 
     /** Resolved items of a trip already authorised (exports, the planner). */
-    async itemsOf(trip: TripRow): Promise<TripItem[]> {
-      const rows = await repo.items(trip.id);
-      const items = await Promise.all(rows.map((r) => resolveItem(r, trip, deps)));
-      return items.sort((a, b) => (a.startsAt ?? '9999').localeCompare(b.startsAt ?? '9999'));
-    },
+    itemsOf,
 
+    /**
+     * An item must be on the trip's days and near its destination (422 item_outside_trip,
+     * item_far_from_destination), checked on the item as it will read.
+     */
     async addItem(id: string, who: Principal, input: ItemCreate): Promise<TripItem> {
       const { trip } = await authorize(id, who, 'edit');
       const booking = await bookingColumn(input, who);
@@ -230,26 +261,28 @@ export function createTripsService(deps: TripsDeps) {
         if (input.endsAt && input.endsAt <= input.startsAt)
           throw badRequest('invalid_window', 'endsAt must be after startsAt');
       }
+      const values = {
+        trip_id: id,
+        kind: input.kind,
+        car_booking_id: null,
+        stay_booking_id: null,
+        flight_booking_id: null,
+        poi_id: input.kind === 'activity' ? input.poiId : null,
+        title: input.kind === 'activity' || input.kind === 'note' ? (input.title ?? null) : null,
+        body: input.kind === 'note' ? input.body : null,
+        starts_at: input.kind === 'activity' || input.kind === 'note' ? (input.startsAt ?? null) : null,
+        ends_at: input.kind === 'activity' ? (input.endsAt ?? null) : null,
+        created_by: who.userId,
+        ...booking,
+      };
+      // Checked as it will read, before the transaction (which holds the connection other reads need).
+      const draft = await resolveItem({ ...values, id, created_at: clock.now() }, trip, deps);
+      checkDays(trip, draft);
+      checkNear(trip, draft, await placesOf(draft));
       try {
         const row = await db.transaction().execute(async (tx) => {
-          const inserted = await repo.insertItem(
-            {
-              trip_id: id,
-              kind: input.kind,
-              car_booking_id: null,
-              stay_booking_id: null,
-              flight_booking_id: null,
-              poi_id: input.kind === 'activity' ? input.poiId : null,
-              title: input.kind === 'activity' || input.kind === 'note' ? (input.title ?? null) : null,
-              body: input.kind === 'note' ? input.body : null,
-              starts_at: input.kind === 'activity' || input.kind === 'note' ? (input.startsAt ?? null) : null,
-              ends_at: input.kind === 'activity' ? (input.endsAt ?? null) : null,
-              created_by: who.userId,
-              ...booking,
-            },
-            tx,
-          );
-          if (booking) await repo.markBooked(id, tx);
+          const inserted = await repo.insertItem(values, tx);
+          if (booking && draft.status === 'confirmed') await repo.markBooked(id, tx);
           return inserted;
         });
         return resolveItem(row, trip, deps);
@@ -265,8 +298,9 @@ export function createTripsService(deps: TripsDeps) {
     },
 
     async removeItem(id: string, who: Principal, itemId: string): Promise<void> {
-      await authorize(id, who, 'edit');
+      const { trip } = await authorize(id, who, 'edit');
       if (!(await repo.removeItem(id, itemId))) throw notFound('item_not_found', 'Item not found');
+      await status.settle(trip);
     },
 
     ...createCollaborators({ db, repo, identity, notifications, authorize }),

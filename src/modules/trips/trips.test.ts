@@ -133,7 +133,6 @@ describe('trips', () => {
     it('follows the transition table and refuses other moves with 409, in the database too', async () => {
       const trip = await newTrip();
       const to = (status: string) => call(alice, 'POST', `/trips/${trip.id}/status`, { status });
-      expect((await to('booked')).json().status).toBe('booked');
       expect((await to('cancelled')).json().status).toBe('cancelled');
       const bad = await to('booked');
       expect(bad.statusCode).toBe(409);
@@ -155,7 +154,8 @@ describe('trips', () => {
     it('completes open trips after their end date in their own time zone, by the scheduled job', async () => {
       const ended = await newTrip(alice, { startDate: dateIn(-5), endDate: dateIn(-2) });
       const booked = await newTrip(alice, { startDate: dateIn(-5), endDate: dateIn(-1) });
-      await call(alice, 'POST', `/trips/${booked.id}/status`, { status: 'booked' });
+      // A booked trip in the past (its bookings' times have gone by, so set in the table).
+      await t.db.database.pool.query(`UPDATE trips SET status = 'booked' WHERE id = $1`, [booked.id]);
       const cancelled = await newTrip(alice, { startDate: dateIn(-5), endDate: dateIn(-2) });
       await call(alice, 'POST', `/trips/${cancelled.id}/status`, { status: 'cancelled' });
       const running = await newTrip(alice, { startDate: dateIn(-1), endDate: dateIn(3) });

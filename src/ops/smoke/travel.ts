@@ -30,7 +30,9 @@ export const TRAVEL_STEPS: SmokeStepDef[] = [
   {
     name: 'stays',
     async run(c) {
-      const start = spread(40, 100);
+      // Inside the flight schedule (60 days), so that the flight can go on the check-in day: a trip
+      // holds only items on its days.
+      const start = spread(20, 57);
       c.state.checkIn = day(start);
       c.state.checkOut = day(start + 2);
       const qs = new URLSearchParams({
@@ -61,7 +63,7 @@ export const TRAVEL_STEPS: SmokeStepDef[] = [
       check(list.length >= 2, 'GET /airports: fewer than two airports');
       const here = { lat: c.state.lat as number, lng: c.state.lng as number };
       const [origin, ...others] = [...list].sort((a, b) => distance(a, here) - distance(b, here));
-      const date = day(spread(20, 50));
+      const date = c.state.checkIn as string;
       for (const destination of others.slice(0, 5)) {
         const qs = new URLSearchParams({ from: origin!.iata, to: destination.iata, date, passengers: '1' });
         const res = await c.call('GET', `/flights/search?${qs}`);

@@ -1271,7 +1271,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Retire a car (admin) */
+        /**
+         * Retire a car (admin)
+         * @description A car that a confirmed booking still needs (under way or to come) is not retired: 409 car_has_future_bookings, with `details.bookings` listing them (id, reference, userId, pickup and drop-off). Cancel them first (`POST /bookings/:id/cancel` as admin emails each traveller the cancellation), then retire.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3696,7 +3699,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a trip (owner) */
+        /**
+         * Delete a trip (owner)
+         * @description Its bookings stay as they are, in their own lists; to cancel them, cancel the trip with `cancelBookings` first.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3719,7 +3725,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a trip (owner or editor) */
+        /**
+         * Change a trip (owner or editor)
+         * @description New dates must still hold every booking and activity of the trip (409 items_outside_trip, listing them).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4055,7 +4064,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add your car, stay or flight booking, an activity or a note (owner or editor) */
+        /**
+         * Add your car, stay or flight booking, an activity or a note (owner or editor)
+         * @description A booking or activity must be on the trip’s days: it overlaps them and starts and ends at most a day either side (an overnight flight out, a check-out the morning after), else 422 item_outside_trip. It must be within 200 km of the destination’s centre (a flight: either airport), else 422 item_far_from_destination. Adding a confirmed booking makes a planning trip booked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4303,7 +4315,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Plan the trip day by day (owner or editor); the LLM proposes when the planner.llm flag is on */
+        /**
+         * Plan the trip day by day (owner or editor); the LLM proposes when the planner.llm flag is on
+         * @description Visits are planned around the trip’s own items: no visit, nor the way to it, overlaps an activity, a car pickup or drop-off (30 min), a flight (2 h before departure to 1 h after arrival) or a stay’s check-in (30 min); a place the trip already visits is not planned again. `warnings` has one line for each day left empty, saying why (no time around the flights, the day taken by the trip’s own items, no wanted place open, all planned on other days, or none fitting the free time), and one for each must-see that fits no day.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4412,7 +4427,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a trip along its lifecycle (409 invalid_status_transition otherwise) */
+        /**
+         * Move a trip along its lifecycle; cancelling lists its bookings and can cancel them
+         * @description Moves follow the transition table (409 invalid_status_transition otherwise). `completed` only after the end date in the trip’s zone (409 trip_not_ended); `booked` only with a confirmed booking (409 trip_has_no_bookings). Cancelling answers with `bookings`: each booking and what became of it. They are kept unless `cancelBookings` is true; then each is cancelled through its own service (audited, its traveller emailed), and one its service refuses is `not_cancelled` with that `code`. Cancelling a cancelled trip again with `cancelBookings` cancels what is left.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4425,6 +4443,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @default false */
+                        cancelBookings?: boolean;
                         /** @enum {string} */
                         status: "planning" | "booked" | "completed" | "cancelled";
                     };
@@ -4438,6 +4458,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            bookings?: {
+                                /** Format: uuid */
+                                bookingId: string;
+                                code: string | null;
+                                /** Format: uuid */
+                                itemId: string;
+                                /** @enum {string} */
+                                kind: "car_booking" | "stay_booking" | "flight_booking";
+                                /** @enum {string} */
+                                outcome: "kept" | "cancelled" | "already_cancelled" | "not_cancelled";
+                                reference: string | null;
+                            }[];
                             createdAt: string;
                             days: number;
                             destination: string;

@@ -8,6 +8,7 @@ import {
   signUp,
   type TestApp,
 } from '../../../../test/helpers/test-app.js';
+import { renderMessage } from '../../notifications/templates.js';
 
 describe('fleet', () => {
   let t: TestApp;
@@ -114,6 +115,79 @@ describe('fleet', () => {
     expect(retired.json().status).toBe('retired');
     const again = await t.app.inject({ method: 'DELETE', url: `/cars/${car.id}`, headers: admin.auth });
     expect(again.json().status).toBe('retired');
+  });
+
+  it('refuses to retire a car a booking still needs, listing the bookings; retires it once they are cancelled', async () => {
+    const car = await buildCar(t.services, locationId, { make: 'Fiat', model: '500', currency: 'EUR' });
+    const book = async (who: SignedIn, fromDay: number, toDay: number) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/bookings',
+        headers: who.auth,
+        payload: {
+          carId: car.id,
+          pickupTime: new Date(Date.now() + fromDay * 86_400_000).toISOString(),
+          dropoffTime: new Date(Date.now() + toDay * 86_400_000).toISOString(),
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json() as { id: string; pickupTime: string; dropoffTime: string };
+    };
+    const other = await signUp(t.app);
+    const first = await book(customer, 3, 5);
+    const second = await book(other, 10, 12);
+    const retire = () => t.app.inject({ method: 'DELETE', url: `/cars/${car.id}`, headers: admin.auth });
+
+    const refused = await retire();
+    expect(refused.statusCode).toBe(409);
+    expect(errorCode(refused)).toBe('car_has_future_bookings');
+    expect(refused.json().error.details.bookings).toEqual([
+      {
+        id: first.id,
+        reference: expect.stringMatching(/^CAR-[A-Z0-9-]+$/),
+        userId: customer.userId,
+        pickupTime: first.pickupTime,
+        dropoffTime: first.dropoffTime,
+      },
+      expect.objectContaining({ id: second.id, userId: other.userId }),
+    ]);
+    expect((await t.app.inject({ method: 'GET', url: `/cars/${car.id}` })).json().status).toBe('active');
+
+    // The admin cancels them (each traveller gets the cancellation email), then the car retires.
+    await t.app.inject({ method: 'POST', url: `/bookings/${first.id}/cancel`, headers: admin.auth });
+    const stillOne = await retire();
+    expect(stillOne.json().error.details.bookings.map((b: { id: string }) => b.id)).toEqual([second.id]);
+    await t.app.inject({ method: 'POST', url: `/bookings/${second.id}/cancel`, headers: admin.auth });
+    const retired = await retire();
+    expect(retired.statusCode).toBe(200);
+    expect(retired.json().status).toBe('retired');
+    const { rows } = await t.db.database.pool.query(
+      `SELECT aggregate_id, recipient_user_id, payload FROM outbox_events
+       WHERE type = 'booking.cancelled' AND aggregate_id = ANY($1) ORDER BY occurred_at`,
+      [[first.id, second.id]],
+    );
+    expect(
+      rows.map((r: { aggregate_id: string; recipient_user_id: string }) => [
+        r.aggregate_id,
+        r.recipient_user_id,
+      ]),
+    ).toEqual([
+      [first.id, customer.userId],
+      [second.id, other.userId],
+    ]);
+    const mail = renderMessage(
+      {
+        type: 'booking.cancelled',
+        aggregateId: first.id,
+        recipient: { userId: customer.userId },
+        payload: rows[0].payload,
+      },
+      'Ada',
+      'https://voyage.example',
+    );
+    const depot = (await t.app.inject({ method: 'GET', url: `/locations/${locationId}` })).json();
+    expect(mail.subject).toBe(`Cancelled: Fiat 500 at ${depot.name}`);
+    expect(mail.text).toContain(refused.json().error.details.bookings[0].reference);
   });
 
   it('keeps writes to admins', async () => {

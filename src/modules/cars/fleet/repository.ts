@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../database.js';
 import type { CarRow, LocationsTable } from './tables.js';
 
@@ -77,6 +77,21 @@ export function createFleetRepository(base: Db) {
 
     findCar(id: string, db: Db = base): Promise<CarRow | undefined> {
       return db.selectFrom('cars').select(CAR_COLUMNS).where('id', '=', id).executeTakeFirst();
+    },
+
+    /**
+     * Retires the car unless a booking still needs it: its busy multirange (kept by the bookings
+     * trigger in the booking's own transaction) reaches past `now`. One statement, so a booking
+     * committed just before is seen (the update re-reads the newest row version it waited for).
+     */
+    retireIfFree(id: string, now: Date, db: Db = base): Promise<CarRow | undefined> {
+      return db
+        .updateTable('cars')
+        .set({ status: 'retired', updated_at: now })
+        .where('id', '=', id)
+        .where(sql<boolean>`NOT (busy && tstzmultirange(tstzrange(${now}::timestamptz, NULL)))`)
+        .returning(CAR_COLUMNS)
+        .executeTakeFirst();
     },
 
     updateCar(id: string, patch: Partial<CarValues>, db: Db = base): Promise<CarRow | undefined> {

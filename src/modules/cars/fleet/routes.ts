@@ -95,6 +95,8 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
       schema: {
         tags: ['fleet'],
         summary: 'Retire a car (admin)',
+        description:
+          'A car that a confirmed booking still needs (under way or to come) is not retired: 409 car_has_future_bookings, with `details.bookings` listing them (id, reference, userId, pickup and drop-off). Cancel them first (`POST /bookings/:id/cancel` as admin emails each traveller the cancellation), then retire.',
         ...adminDoc,
         params: IdParams,
         response: { 200: Car },

@@ -1,4 +1,6 @@
-import { badRequest, notFound } from '../../../platform/http/errors.js';
+import type { Clock } from '../../../platform/clock.js';
+import { shortReference } from '../../../platform/format.js';
+import { badRequest, conflict, notFound } from '../../../platform/http/errors.js';
 import type { Db } from '../../database.js';
 import { type CarRow, createFleetRepository, type LocationRow } from './repository.js';
 import type { Car, CarCreate, CarUpdate, Location, LocationCreate } from './schemas.js';
@@ -32,7 +34,22 @@ export function toCar(r: Omit<CarRow, 'created_at' | 'updated_at'>): Car {
   };
 }
 
-export function createFleetService(deps: { db: Db }) {
+/** A rental that still needs a car, as the rentals module reports it. */
+export interface CarRental {
+  id: string;
+  userId: string;
+  pickupTime: string;
+  dropoffTime: string;
+}
+
+export interface FleetDeps {
+  db: Db;
+  clock: Clock;
+  /** The car's confirmed rentals not yet over (bound late: rentals is built on the fleet). */
+  upcomingRentals: (carId: string) => Promise<CarRental[]>;
+}
+
+export function createFleetService(deps: FleetDeps) {
   const repo = createFleetRepository(deps.db);
 
   async function requireLocation(id: string) {
@@ -112,9 +129,31 @@ export function createFleetService(deps: { db: Db }) {
       return toCar(row);
     },
 
-    /** Retiring keeps the car and its history; it no longer appears in search or takes bookings. */
+    /**
+     * Retiring keeps the car and its history; it no longer appears in search or takes bookings.
+     * A car a confirmed rental still needs (under way or to come) is not retired: 409
+     * car_has_future_bookings lists those rentals, which an admin cancels first (each traveller is
+     * then emailed the cancellation) or lets run.
+     */
     async retireCar(id: string): Promise<Car> {
-      return this.updateCar(id, { status: 'retired' });
+      const car = await this.getCar(id);
+      if (car.status === 'retired') return car;
+      const row = await repo.retireIfFree(id, deps.clock.now());
+      if (row) return toCar(row);
+      const rentals = await deps.upcomingRentals(id);
+      throw conflict(
+        'car_has_future_bookings',
+        `${car.make} ${car.model} has ${rentals.length} booking(s) to honour: cancel them before retiring it`,
+        {
+          bookings: rentals.map((r) => ({
+            id: r.id,
+            reference: `CAR-${shortReference(r.id)}`,
+            userId: r.userId,
+            pickupTime: r.pickupTime,
+            dropoffTime: r.dropoffTime,
+          })),
+        },
+      );
     },
   };
 }

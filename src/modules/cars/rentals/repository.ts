@@ -34,6 +34,18 @@ export function createBookingsRepository(base: Db) {
       return q.execute();
     },
 
+    /** A car's confirmed bookings not yet over (under way or to come), soonest first. */
+    upcomingForCar(carId: string, now: Date, db: Db = base) {
+      return db
+        .selectFrom('bookings')
+        .selectAll()
+        .where('car_id', '=', carId)
+        .where('status', '=', 'confirmed')
+        .where('dropoff_time', '>', now)
+        .orderBy('pickup_time')
+        .execute();
+    },
+
     /** Cancels a confirmed booking that has not started; undefined when that is not the case. */
     cancel(id: string, now: Date, db: Db = base) {
       return db

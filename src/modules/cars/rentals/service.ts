@@ -178,6 +178,11 @@ export function createRentalsService(deps: RentalsDeps) {
       return row ? toBooking(row) : undefined;
     },
 
+    /** For the fleet, which refuses to retire a car these bookings still need. */
+    async upcomingForCar(carId: string): Promise<Booking[]> {
+      return (await repo.upcomingForCar(carId, clock.now())).map(toBooking);
+    },
+
     async listOwn(userId: string, q: BookingListQuery): Promise<BookingList> {
       const page = await newestFirstPage(q, (opts) => repo.listForUser(userId, opts), toBooking);
       return { bookings: page.items, nextCursor: page.nextCursor };
