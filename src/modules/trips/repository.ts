@@ -1,5 +1,7 @@
 import { type Selectable, sql, type Updateable } from 'kysely';
+import { daysBetween } from '../../platform/dates.js';
 import type { Db } from '../database.js';
+import type { Trip, TripRole } from './schemas.js';
 import type { TripCollaboratorsTable, TripItemsTable, TripRow, TripStatus, TripsTable } from './tables.js';
 
 export type { TripRow } from './tables.js';
@@ -134,3 +136,24 @@ export function createTripsRepository(base: Db) {
 }
 
 export type TripsRepository = ReturnType<typeof createTripsRepository>;
+
+/** A stored trip as the API shows it to someone with `role` on it. */
+export function toTrip(r: TripRow, role: TripRole): Trip {
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    name: r.name,
+    destination: r.destination,
+    destinationLat: r.destination_lat,
+    destinationLng: r.destination_lng,
+    timeZone: r.time_zone,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    days: daysBetween(r.start_date, r.end_date) + 1,
+    travellers: r.travellers,
+    status: r.status,
+    role,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}

@@ -11,9 +11,11 @@ import type { NotificationsService } from '../notifications/service.js';
 import { createCollaborators } from './collaborators.js';
 import { type ItemSources, resolveItem } from './items.js';
 import { checkDays, checkNear, itemsOutside } from './promises.js';
-import { createTripsRepository, type TripRow } from './repository.js';
+import { createTripsRepository, type TripRow, toTrip } from './repository.js';
 import type { ItemCreate, Trip, TripCreate, TripItem, TripRole, TripUpdate } from './schemas.js';
 import { createTripStatus } from './status.js';
+
+export { toTrip };
 
 export const COMPLETE_JOB = 'trips.complete-ended';
 
@@ -32,26 +34,6 @@ const MAY: Record<TripRole, TripNeed[]> = {
   editor: ['read', 'edit'],
   viewer: ['read'],
 };
-
-export function toTrip(r: TripRow, role: TripRole): Trip {
-  return {
-    id: r.id,
-    ownerId: r.owner_id,
-    name: r.name,
-    destination: r.destination,
-    destinationLat: r.destination_lat,
-    destinationLng: r.destination_lng,
-    timeZone: r.time_zone,
-    startDate: r.start_date,
-    endDate: r.end_date,
-    days: daysBetween(r.start_date, r.end_date) + 1,
-    travellers: r.travellers,
-    status: r.status,
-    role,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-  };
-}
 
 export interface TripsDeps extends ItemSources {
   db: Db;
