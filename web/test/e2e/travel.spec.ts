@@ -135,7 +135,10 @@ describe('stays, flights, my bookings and trips', () => {
     expect(page.url()).toMatch(/\/trips\/[0-9a-f-]{36}$/);
     const tripUrl = page.url();
 
-    await page.getByLabel('Add one of my bookings').selectOption({ index: 1 });
+    // The flight to Paris booked above, 10 days ahead: inside the trip's default week.
+    const choices = page.getByLabel('Add one of my bookings');
+    const flight = (await choices.locator('option', { hasText: 'LHR → CDG' }).first().textContent())!;
+    await choices.selectOption({ label: flight });
     await page.getByRole('button', { name: 'Add', exact: true }).first().click();
     await page.locator('.timeline li.item, ul li.item').first().waitFor();
     await page.getByLabel('Add an activity').selectOption({ index: 1 });

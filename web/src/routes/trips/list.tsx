@@ -16,7 +16,7 @@ export function TripList() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const trips = useQuery({ queryKey: ['trips'], queryFn: () => unwrap(api.GET('/trips')) });
-  const start = today(Intl.DateTimeFormat().resolvedOptions().timeZone).add({ days: 30 });
+  const start = today(Intl.DateTimeFormat().resolvedOptions().timeZone).add({ days: 7 });
   const [name, setName] = useState('');
   const [place, setPlace] = useState<Place | undefined>();
   const [startDate, setStart] = useState<CalendarDate>(start);

@@ -18,6 +18,11 @@ const STATUSES = ['planning', 'booked', 'completed', 'cancelled'] as const;
 const dayOf = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(iso));
 
+const shiftDay = (day: string, by: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
+const dayBefore = (day: string) => shiftDay(day, -1);
+const dayAfter = (day: string) => shiftDay(day, 1);
+
 export function TripPage() {
   const { id = '' } = useParams();
   const qc = useQueryClient();
@@ -78,6 +83,7 @@ export function TripPage() {
           .map((b) => ({
             kind: 'car_booking' as const,
             id: b.id,
+            on: b.pickupTime.slice(0, 10),
             label: `${t.bookings.car} · ${b.pickupTime.slice(0, 10)}`,
           })),
         ...stays.bookings
@@ -85,6 +91,7 @@ export function TripPage() {
           .map((b) => ({
             kind: 'stay_booking' as const,
             id: b.id,
+            on: b.checkIn,
             label: `${b.property.name} · ${b.checkIn}`,
           })),
         ...flights.bookings
@@ -92,7 +99,8 @@ export function TripPage() {
           .map((b) => ({
             kind: 'flight_booking' as const,
             id: b.id,
-            label: `${b.origin} → ${b.destination} · ${b.bookingReference}`,
+            on: b.departureAt.slice(0, 10),
+            label: `${b.origin} → ${b.destination} · ${b.departureAt.slice(0, 10)} · ${b.bookingReference}`,
           })),
       ];
     },
@@ -224,7 +232,10 @@ export function TripPage() {
               onChange={setBookingChoice}
               options={[
                 { value: '', label: '—' },
-                ...(myBookings.data ?? []).map((b) => ({ value: b.id, label: b.label })),
+                // Only bookings that start during the trip (a day either side): the trip refuses others.
+                ...(myBookings.data ?? [])
+                  .filter((b) => b.on >= dayBefore(tr.startDate) && b.on <= dayAfter(tr.endDate))
+                  .map((b) => ({ value: b.id, label: b.label })),
               ]}
             />
             <Button type="submit" className="button" isDisabled={!bookingChoice}>
