@@ -179,6 +179,12 @@ describe('trips keep their promises', () => {
     // Removing its only booking takes it back to planning.
     await call(alice, 'DELETE', `/trips/${trip.id}/items/${item.id}`);
     expect(await status(trip.id)).toBe('planning');
+    // A booking cancelled on its own, not through the trip: the trip reads as planning again.
+    const stay = await bookStay(alice, 30, 32);
+    await call(alice, 'POST', `/trips/${trip.id}/items`, { kind: 'stay_booking', bookingId: stay.id });
+    expect(await status(trip.id)).toBe('booked');
+    expect((await call(alice, 'POST', `/stay-bookings/${stay.id}/cancel`)).statusCode).toBe(200);
+    expect(await status(trip.id)).toBe('planning');
 
     const past = await call(alice, 'POST', '/trips', {
       name: 'Done',

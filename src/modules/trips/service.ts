@@ -169,9 +169,15 @@ export function createTripsService(deps: TripsDeps) {
       );
     },
 
+    /**
+     * A booked trip whose bookings were all cancelled on their own (not through the trip) reads
+     * as planning again: opening it settles its status.
+     */
     async get(id: string, who: Principal): Promise<Trip> {
       const { trip, role } = await authorize(id, who, 'read');
-      return toTrip(trip, role);
+      if (trip.status !== 'booked') return toTrip(trip, role);
+      await status.settle(trip);
+      return toTrip((await repo.find(id)) ?? trip, role);
     },
 
     /** New dates must still hold the trip's bookings and activities (409 items_outside_trip). */
