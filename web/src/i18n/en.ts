@@ -302,7 +302,7 @@ export const en = {
     rollout: 'Rollout percentage',
     rolloutHint: 'Share of users who get the flag when it is on (0–100).',
     allowList: 'Allow-list',
-    allowListHint: 'User ids or emails that always get the flag, separated by commas.',
+    allowListHint: 'User ids (from the Users page) that always get the flag, separated by commas.',
     createTitle: 'New flag',
     create: 'Create flag',
     createConfirm: (key: string) => `Create the flag ${key}?`,
@@ -438,6 +438,9 @@ export const en = {
     invalid_mfa_code: 'That code is not valid. Type the code your authenticator app shows now.',
     mfa_already_enabled: 'Two-factor authentication is already on for this account.',
     mfa_not_set_up: 'Start the authenticator setup first.',
+    account_disabled: 'This account is disabled. Contact Voyage support.',
+    flag_not_targetable:
+      'Operational flags and kill switches are on or off for everyone: they take no rollout or allow-list.',
     flag_exists: 'A flag with that key already exists.',
     flag_not_found: 'This flag no longer exists.',
     network: 'Voyage could not be reached. Check your connection and try again.',

@@ -11,6 +11,8 @@ type Flag = paths['/feature-flags']['get']['responses'][200]['content']['applica
 type FlagType = Flag['type'];
 type Patch = paths['/feature-flags/{key}']['patch']['requestBody']['content']['application/json'];
 const TYPES: FlagType[] = ['release', 'experiment', 'operational', 'kill-switch'];
+/** Only these reach a share of users or an allow-list; the others are on or off for everyone. */
+const targeted = (type: FlagType) => type === 'release' || type === 'experiment';
 
 const parseList = (v: string) =>
   v
@@ -59,31 +61,35 @@ function FlagCard({ flag, onSaved }: { flag: Flag; onSaved: (msg: string) => voi
           onConfirm={() => change.mutate({ enabled: !flag.enabled })}
         />
       </div>
-      <div className="row wrap">
-        <TextInput
-          label={t.admin.rollout}
-          name="rolloutPercentage"
-          type="number"
-          value={pct}
-          onChange={setPct}
-          description={t.admin.rolloutHint}
-        />
-        <TextInput
-          label={t.admin.allowList}
-          name="allowList"
-          value={list}
-          onChange={setList}
-          description={t.admin.allowListHint}
-        />
-      </div>
-      <Confirm
-        trigger={t.admin.save}
-        triggerLabel={`${t.admin.save} ${flag.key}`}
-        title={t.admin.saveTitle(flag.key)}
-        body={t.admin.saveBody(clampPct(pct), parseList(list).length)}
-        isDisabled={change.isPending}
-        onConfirm={() => change.mutate({ rolloutPercentage: clampPct(pct), allowList: parseList(list) })}
-      />
+      {targeted(flag.type) && (
+        <>
+          <div className="row wrap">
+            <TextInput
+              label={t.admin.rollout}
+              name="rolloutPercentage"
+              type="number"
+              value={pct}
+              onChange={setPct}
+              description={t.admin.rolloutHint}
+            />
+            <TextInput
+              label={t.admin.allowList}
+              name="allowList"
+              value={list}
+              onChange={setList}
+              description={t.admin.allowListHint}
+            />
+          </div>
+          <Confirm
+            trigger={t.admin.save}
+            triggerLabel={`${t.admin.save} ${flag.key}`}
+            title={t.admin.saveTitle(flag.key)}
+            body={t.admin.saveBody(clampPct(pct), parseList(list).length)}
+            isDisabled={change.isPending}
+            onConfirm={() => change.mutate({ rolloutPercentage: clampPct(pct), allowList: parseList(list) })}
+          />
+        </>
+      )}
     </section>
   );
 }
@@ -98,7 +104,13 @@ function CreateFlag({ onSaved }: { onSaved: (msg: string) => void }) {
     mutationFn: () =>
       unwrap(
         api.POST('/feature-flags', {
-          body: { key: key.trim(), type, description, rolloutPercentage: clampPct(pct), enabled: false },
+          body: {
+            key: key.trim(),
+            type,
+            description,
+            enabled: false,
+            ...(targeted(type) ? { rolloutPercentage: clampPct(pct) } : {}),
+          },
         }),
       ),
     onSuccess: (f) => {
@@ -126,7 +138,9 @@ function CreateFlag({ onSaved }: { onSaved: (msg: string) => void }) {
           value={description}
           onChange={setDescription}
         />
-        <TextInput label={t.admin.rollout} name="newRollout" type="number" value={pct} onChange={setPct} />
+        {targeted(type) && (
+          <TextInput label={t.admin.rollout} name="newRollout" type="number" value={pct} onChange={setPct} />
+        )}
       </div>
       <Confirm
         trigger={t.admin.create}

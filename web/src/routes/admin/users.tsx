@@ -42,6 +42,8 @@ function UserRow({ user, onDone }: { user: User; onDone: (msg: string) => void }
         {user.name}
         <br />
         <span className="muted">{user.email}</span>
+        <br />
+        <span className="mono">{user.id}</span>
         <ErrorBanner error={changeRole.error ?? setDisabled.error} />
       </td>
       <td>{user.disabled ? t.admin.disabled : t.admin.active}</td>
