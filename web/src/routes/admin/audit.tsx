@@ -28,7 +28,11 @@ function Filter(props: { name: string; label: string; value: string; type?: stri
         defaultValue={props.value}
         {...(props.hint ? { 'aria-describedby': `${id}-hint` } : {})}
       />
-      {props.hint && <span id={`${id}-hint`}>{props.hint}</span>}
+      {props.hint && (
+        <span id={`${id}-hint`} className="hint">
+          {props.hint}
+        </span>
+      )}
     </div>
   );
 }

@@ -137,7 +137,7 @@ export function UsersPage() {
       <ErrorBanner error={users.error} onRetry={() => void users.refetch()} />
       {users.data && users.data.users.length === 0 && <p>{t.admin.noUsers}</p>}
       {users.data && users.data.users.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll stack">
           <table>
             <caption className="visually-hidden">{t.admin.users}</caption>
             <thead>
