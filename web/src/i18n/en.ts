@@ -333,6 +333,7 @@ export const en = {
     actions: 'Actions',
     changeRole: 'Change role',
     changeRoleLabel: (email: string) => `Change role of ${email}`,
+    roleOf: (email: string) => `Role of ${email}`,
     roleTitle: (email: string, role: string) => `Make ${email} ${role}?`,
     roleBody: 'The new role applies from the next request.',
     disable: 'Disable',

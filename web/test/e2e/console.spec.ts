@@ -128,10 +128,10 @@ describe('operator console: admins with MFA run flags, users and the audit log',
     const users = page.getByRole('table', { name: 'Users' });
     await expect.poll(() => users.getByRole('row').count()).toBe(2);
     const dora = users.getByRole('row', { name: /dora@example.com/ });
-    await dora.getByText('Active').waitFor();
+    await dora.getByText('Active', { exact: true }).waitFor();
     await dora.getByRole('button', { name: 'Disable dora@example.com' }).click();
     await confirm(page, 'Disable dora@example.com?');
-    await dora.getByText('Disabled').waitFor();
+    await dora.getByText('Disabled', { exact: true }).first().waitFor();
     await dora.getByRole('button', { name: 'Enable dora@example.com' }).waitFor();
     await visit(page, 'console-users');
 
@@ -143,9 +143,25 @@ describe('operator console: admins with MFA run flags, users and the audit log',
     await expect(doraPage.getByText('Signed in as Dora Disable').count()).resolves.toBe(0);
     await again.close();
 
+    // Carl becomes an admin (with confirmation), and is listed so.
+    await page.getByLabel('Email or name').fill('carl');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const carl = users.getByRole('row', { name: /carl@example.com/ });
+    await carl.getByRole('combobox', { name: 'Role of carl@example.com' }).selectOption('admin');
+    await carl.getByRole('button', { name: 'Change role of carl@example.com' }).click();
+    await confirm(page, 'Make carl@example.com admin?');
+    await page.getByText('carl@example.com: Admin, Active.').waitFor();
+    await expect(carl.getByRole('combobox', { name: 'Role of carl@example.com' }).inputValue()).resolves.toBe(
+      'admin',
+    );
+
     // The disable is audited with the admin as actor.
     await page.goto('/admin/audit?action=user.*');
-    await page.getByRole('table', { name: 'Audit log' }).getByRole('row').nth(1).waitFor();
+    const userRows = page.getByRole('table', { name: 'Audit log' }).getByRole('row');
+    await userRows.filter({ hasText: 'user.disable' }).first().waitFor();
+    await expect(userRows.filter({ hasText: 'signup' }).count()).resolves.toBe(0);
+    await page.goto('/admin/audit?action=role.change');
+    await userRows.filter({ hasText: '"from":"customer"' }).first().waitFor();
     await context.close();
   });
 });

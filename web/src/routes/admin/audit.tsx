@@ -98,7 +98,7 @@ export function AuditPage() {
       <ErrorBanner error={log.error} onRetry={() => void log.refetch()} />
       {log.isSuccess && entries.length === 0 && <p>{t.admin.noEntries}</p>}
       {entries.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll stack">
           <table>
             <caption className="visually-hidden">{t.admin.audit}</caption>
             <thead>

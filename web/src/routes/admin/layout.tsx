@@ -73,7 +73,9 @@ function MfaSetup({ onDone }: { onDone: () => Promise<void> }) {
             <input id="mfa-secret" className="input" readOnly value={setup.data.secret} />
           </div>
           <p>
-            <a href={setup.data.otpauthUrl}>{setup.data.otpauthUrl}</a>
+            <a href={setup.data.otpauthUrl} className="anywhere">
+              {setup.data.otpauthUrl}
+            </a>
           </p>
           <TextInput label={t.admin.mfaCode} name="code" isRequired autoComplete="one-time-code" />
           <Button type="submit" className="button" isDisabled={enable.isPending}>

@@ -50,7 +50,7 @@ function UserRow({ user, onDone }: { user: User; onDone: (msg: string) => void }
       <td>
         <div className="row wrap">
           <label htmlFor={selectId} className="visually-hidden">
-            {t.admin.changeRoleLabel(user.email)}
+            {t.admin.roleOf(user.email)}
           </label>
           <select
             id={selectId}
