@@ -435,7 +435,7 @@ export const en = {
     internal_error: 'Something went wrong on our side. Try again.',
     wrong_password: 'The current password is not right.',
     weak_password: 'That password is too easy to guess. Choose a longer or less common one.',
-    mfa_required: 'This needs two-factor authentication in this session.',
+    mfa_required: 'This needs the six-digit code from your authenticator app.',
     invalid_mfa_code: 'That code is not valid. Type the code your authenticator app shows now.',
     mfa_already_enabled: 'Two-factor authentication is already on for this account.',
     mfa_not_set_up: 'Start the authenticator setup first.',
