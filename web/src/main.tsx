@@ -2,7 +2,7 @@ import './styles.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Link, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
 import { ApiError } from './api/errors';
 import { session } from './api/session';
 import { t } from './i18n';
@@ -29,6 +29,11 @@ const ForgotPassword = page(() => import('./routes/account/recovery'), 'ForgotPa
 const ResetPassword = page(() => import('./routes/account/recovery'), 'ResetPassword');
 const VerifyEmail = page(() => import('./routes/account/recovery'), 'VerifyEmail');
 const AccountPage = page(() => import('./routes/account/profile'), 'AccountPage');
+// The operator console: its own chunks, loaded only when an admin opens /admin.
+const AdminLayout = page(() => import('./routes/admin/layout'), 'AdminLayout');
+const FlagsPage = page(() => import('./routes/admin/flags'), 'FlagsPage');
+const UsersPage = page(() => import('./routes/admin/users'), 'UsersPage');
+const AuditPage = page(() => import('./routes/admin/audit'), 'AuditPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -56,6 +61,7 @@ function Header() {
         <NavLink to="/flights">{t.app.nav.flights}</NavLink>
         <NavLink to="/bookings">{t.app.nav.bookings}</NavLink>
         <NavLink to="/trips">{t.app.nav.trips}</NavLink>
+        {s?.user.role === 'admin' && <NavLink to="/admin">{t.admin.nav}</NavLink>}
       </nav>
       <div className="account">
         {s ? (
@@ -133,6 +139,13 @@ function App() {
             <Route path="/reset-password" element={<ResetPassword />} />
             <Route path="/verify-email" element={<VerifyEmail />} />
             <Route path="/account" element={auth(<AccountPage />)} />
+            <Route path="/admin" element={auth(<AdminLayout />)}>
+              <Route index element={<Navigate to="/admin/flags" replace />} />
+              <Route path="flags" element={<FlagsPage />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="audit" element={<AuditPage />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -1,7 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { ApiError } from '../../api/errors';
 import { session } from '../../api/session';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { TextInput } from '../../components/Fields';
@@ -25,9 +27,14 @@ export function SignIn() {
   const { next, reason } = useNext();
   const current = useSession();
   const signIn = useMutation({
-    mutationFn: (body: { email: string; password: string }) => unwrap(api.POST('/auth/login', { body })),
+    mutationFn: (body: { email: string; password: string; mfaCode?: string }) =>
+      unwrap(api.POST('/auth/login', { body })),
     onSuccess: (pair) => session.set(pair),
   });
+  // An account with two-factor authentication: the server asks for the code, and the form shows its field.
+  const errCode = signIn.error instanceof ApiError ? signIn.error.code : undefined;
+  const [askCode, setAskCode] = useState(false);
+  if (!askCode && (errCode === 'mfa_required' || errCode === 'invalid_mfa_code')) setAskCode(true);
   if (current) return <Navigate to={next} replace />;
   return (
     <section className="narrow">
@@ -43,7 +50,12 @@ export function SignIn() {
         onSubmit={(e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
-          signIn.mutate({ email: String(f.get('email')), password: String(f.get('password')) });
+          const mfaCode = String(f.get('mfaCode') ?? '').trim();
+          signIn.mutate({
+            email: String(f.get('email')),
+            password: String(f.get('password')),
+            ...(mfaCode ? { mfaCode } : {}),
+          });
         }}
       >
         <TextInput label={t.account.email} name="email" type="email" isRequired autoComplete="email" />
@@ -54,6 +66,9 @@ export function SignIn() {
           isRequired
           autoComplete="current-password"
         />
+        {askCode && (
+          <TextInput label={t.admin.mfaCode} name="mfaCode" isRequired autoComplete="one-time-code" />
+        )}
         <Button type="submit" className="button" isDisabled={signIn.isPending}>
           {t.account.submitSignIn}
         </Button>
