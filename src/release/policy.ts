@@ -177,6 +177,8 @@ export const ReleasePolicySchema = z
          * traffic from after it.
          */
         warmup: duration.prefault('0s'),
+        /** … and lasts until the new version has also served this many requests (after an idle spell). */
+        warmupRequests: z.number().int().min(0).default(0),
         minRequests: z.number().int().min(1).default(20),
         failureLimit: z.number().int().min(0).default(1),
         /** Score (0–100, the weighted share of passed metrics) at or above `pass` passes; below `marginal` fails. */

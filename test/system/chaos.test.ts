@@ -83,7 +83,12 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
     }
     expect(notReadyAfter).toBeGreaterThanOrEqual(0);
     expect(notReadyAfter).toBeLessThan(2000);
+    // Voyage's own timings from here to the restart: the histogram's counts at both ends.
+    await sleep(Math.max(0, stoppedAt + 1000 - Date.now()));
+    const downFrom = Date.now();
+    const metricsAtStart = await (await fetch(`${proc.url}/metrics`)).text();
     await sleep(10_000 - (Date.now() - stoppedAt));
+    const metricsAtEnd = await (await fetch(`${proc.url}/metrics`)).text();
     const restartedAt = Date.now();
     await postgres.start();
     expect(proc.child.exitCode, proc.output().slice(-3000)).toBeNull();
@@ -98,7 +103,7 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
     }
     // Let the load show that bookings go through again.
     await sleep(1000);
-    const down = between(stoppedAt + 500, restartedAt).filter((s) => s.kind === 'book');
+    const down = between(downFrom, restartedAt).filter((s) => s.kind === 'book');
     const ms = down.map((s) => s.ms);
     console.log(
       `chaos: readiness 503 after ${notReadyAfter} ms; ${down.length} bookings while down, p50 ${percentile(ms, 50)} ms, p90 ${percentile(ms, 90)} ms, p99 ${percentile(ms, 99)} ms, max ${Math.max(...ms)} ms; ready again ${backAfter} ms after Postgres started`,
@@ -110,8 +115,7 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
     }
     // Voyage's own time (its histogram) is under 100 ms for 99% of these 503s; what the client
     // sees on a shared machine adds scheduling noise, so it is held to "never hangs".
-    const metrics = await (await fetch(`${proc.url}/metrics`)).text();
-    const bucket = (le: string) =>
+    const bucket = (metrics: string, le: string) =>
       Number(
         new RegExp(
           `^http_request_duration_seconds_bucket\\{[^}]*le="${le.replace('+', '\\+')}"[^}]*method="POST",route="/bookings",status_code="503"[^}]*\\} (\\d+)|^http_request_duration_seconds_bucket\\{[^}]*method="POST",route="/bookings",status_code="503"[^}]*le="${le.replace('+', '\\+')}"[^}]*\\} (\\d+)`,
@@ -119,12 +123,14 @@ describe.skipIf(!canRunThrowawayPostgres())('chaos: database blip, backend termi
         )
           .exec(metrics)
           ?.slice(1)
-          .find(Boolean) ?? Number.NaN,
+          .find(Boolean) ?? 0,
       );
-    const within100 = bucket('0.1');
-    const total = bucket('+Inf');
-    console.log(`chaos: server side, ${within100} of ${total} booking 503s took under 100 ms`);
-    expect(total).toBeGreaterThanOrEqual(down.length);
+    const during = (le: string) => bucket(metricsAtEnd, le) - bucket(metricsAtStart, le);
+    const within100 = during('0.1');
+    const total = during('+Inf');
+    console.log(`chaos: server side, ${within100} of ${total} booking 503s while down took under 100 ms`);
+    // A request or two per client may straddle either end.
+    expect(total).toBeGreaterThanOrEqual(down.length - 8);
     expect(within100 / total).toBeGreaterThanOrEqual(0.99);
     expect(Math.max(...ms)).toBeLessThan(1000);
     expect(backAfter).toBeGreaterThanOrEqual(0);

@@ -134,14 +134,51 @@ interface AnalysisState {
   withStable: boolean;
   /** The end of the warm-up: traffic before it is not judged. */
   judgeFrom?: number;
+  warmupStartedAt?: number;
+  warmupRequestsLeft?: number;
+  /** The warm-up is over (or there is none). */
+  warm?: boolean;
 }
 
 /** The new version's first traffic just arrived: judge only what comes after the warm-up. */
 function startWarmup(run: TrafficRun, state: AnalysisState, at: number) {
-  const { warmup } = run.env.policy.analysis;
-  if (warmup <= 0) return;
+  const { warmup, warmupRequests } = run.env.policy.analysis;
+  if (warmup <= 0 && warmupRequests <= 0) return;
   state.judgeFrom = at + warmup;
-  run.env.progress(`  warming up: the first ${warmup / 1000} s of the new version's traffic is not judged`);
+  state.warmupStartedAt = at;
+  state.warmupRequestsLeft = warmupRequests;
+  state.warm = false;
+  run.env.progress(
+    `  warming up: the new version's first ${warmup / 1000} s${warmupRequests ? ` and ${warmupRequests} requests` : ''} of traffic are not judged`,
+  );
+}
+
+/** During the warm-up: keeps the source's series going, and ends the warm-up once it has run its course. */
+async function warmingUp(run: TrafficRun, source: MetricsSource, state: AnalysisState) {
+  const stats = await source.sample(run.targets, { since: state.warmupStartedAt! }).catch(() => undefined);
+  const none = { requests: 0, errors: 0, errorRate: null, p95Seconds: null };
+  const canary = stats?.[run.slot] ?? none;
+  const wanted = state.warmupRequestsLeft ?? 0;
+  const seconds = Math.max(0, Math.ceil((state.judgeFrom! - Date.now()) / 1000));
+  if (seconds === 0 && canary.requests >= wanted) {
+    state.judgeFrom = Date.now();
+    state.warm = true;
+    return;
+  }
+  const reason = `warming up: ${seconds} s to go, ${Math.min(canary.requests, wanted)} of ${wanted} requests served`;
+  const out: AnalysisSample = {
+    at: new Date().toISOString(),
+    source: source.kind,
+    weight: state.weight,
+    canary,
+    stable: state.withStable ? (stats?.[run.stable] ?? null) : null,
+    verdict: 'inconclusive',
+    score: null,
+    reasons: [reason],
+    metrics: [],
+  };
+  await commit(run.env, (s) => recordSample(s, run.recordId, out));
+  run.env.progress(`  analysis inconclusive: ${reason}`);
 }
 
 /**
@@ -167,10 +204,9 @@ async function analyse(
       await clearRequest(run);
       return 'promote';
     }
-    if (Date.now() >= next && state.judgeFrom !== undefined && Date.now() < state.judgeFrom) {
-      // Warming up: keep the source's series going, so that the first judgement starts from here.
+    if (Date.now() >= next && state.warm === false) {
       next += analysis.interval;
-      await source.sample(run.targets).catch(() => undefined);
+      await warmingUp(run, source, state);
     } else if (Date.now() >= next) {
       next += analysis.interval;
       const s = await sample(run, source, state);
