@@ -150,7 +150,7 @@ describe('the release judge: canary against baseline (HAProxy, supervisor, Postg
       st = await host.status();
     }
     expect(st.current).toMatchObject({ version: '1.2.0', weight: 50 });
-    // Twice the step's pause without traffic: the step has not ended, and nothing passed.
+    // Longer than the step's pause without traffic: the step has not ended, and nothing passed.
     await sleep(16_000);
     const waiting = (await host.cli.json<ReleaseRecord[]>(['release', 'history', '--limit', '1'])).body[0]!;
     expect(waiting.outcome).toBe('in-progress');

@@ -149,7 +149,7 @@ function startWarmup(run: TrafficRun, state: AnalysisState, at: number) {
   state.warmupRequestsLeft = warmupRequests;
   state.warm = false;
   run.env.progress(
-    `  warming up: the new version's first ${warmup / 1000} s${warmupRequests ? ` and ${warmupRequests} requests` : ''} of traffic are not judged`,
+    `  warming up: the new version's first ${[warmup ? `${warmup / 1000} s` : '', warmupRequests ? `${warmupRequests} requests` : ''].filter(Boolean).join(' and ')} of traffic are not judged`,
   );
 }
 
