@@ -12,10 +12,19 @@ export function ConfirmDialog(props: {
   cancel: string;
   onConfirm: () => void;
   isPending?: boolean;
+  /** The trigger cannot be pressed. */
+  isDisabled?: boolean;
+  /** Styled as a destructive action (the default), or as a plain one. */
+  danger?: boolean;
 }) {
+  const cls = props.danger === false ? 'button' : 'button danger';
   return (
     <DialogTrigger>
-      <Button className="button danger" {...(props.triggerLabel ? { 'aria-label': props.triggerLabel } : {})}>
+      <Button
+        className={cls}
+        isDisabled={props.isDisabled}
+        {...(props.triggerLabel ? { 'aria-label': props.triggerLabel } : {})}
+      >
         {props.trigger}
       </Button>
       <ModalOverlay className="overlay" isDismissable>
@@ -30,7 +39,7 @@ export function ConfirmDialog(props: {
                     {props.cancel}
                   </Button>
                   <Button
-                    className="button danger"
+                    className={cls}
                     isDisabled={props.isPending}
                     onPress={() => {
                       props.onConfirm();

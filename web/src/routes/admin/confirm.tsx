@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { t } from '../../i18n';
 
-/** A console action that asks first (React Aria alert dialog); the trigger may be plain or danger. */
+/** A console action that asks first; the trigger may be plain or danger. */
 export function Confirm(props: {
   trigger: string;
   triggerLabel?: string;
@@ -12,42 +12,12 @@ export function Confirm(props: {
   danger?: boolean;
   isDisabled?: boolean;
 }) {
-  const cls = props.danger ? 'button danger' : 'button';
   return (
-    <DialogTrigger>
-      <Button
-        className={cls}
-        isDisabled={props.isDisabled}
-        {...(props.triggerLabel ? { 'aria-label': props.triggerLabel } : {})}
-      >
-        {props.trigger}
-      </Button>
-      <ModalOverlay className="overlay" isDismissable>
-        <Modal className="modal">
-          <Dialog role="alertdialog" className="dialog">
-            {({ close }) => (
-              <>
-                <Heading slot="title">{props.title}</Heading>
-                <p>{props.body}</p>
-                <div className="row">
-                  <Button className="button secondary" onPress={close} autoFocus>
-                    {t.admin.cancel}
-                  </Button>
-                  <Button
-                    className={cls}
-                    onPress={() => {
-                      props.onConfirm();
-                      close();
-                    }}
-                  >
-                    {t.admin.confirm}
-                  </Button>
-                </div>
-              </>
-            )}
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
-    </DialogTrigger>
+    <ConfirmDialog
+      {...props}
+      danger={props.danger ?? false}
+      confirm={t.admin.confirm}
+      cancel={t.admin.cancel}
+    />
   );
 }
