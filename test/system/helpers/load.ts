@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 
 /** One answer seen by the steady load: when it was sent, what came back, how long it took. */
 export interface Sample {
@@ -81,4 +82,19 @@ export function steadyLoad(opts: { url: () => string; token: string; carIds: str
     between: (from: number, to: number) => samples.filter((s) => s.at >= from && s.at < to),
     bookingIds: () => samples.filter((s) => s.bookingId).map((s) => s.bookingId!),
   };
+}
+
+/** How many of these car bookings the database holds. */
+export async function bookingsFound(databaseUrl: string, ids: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return rows[0].n as number;
+  } finally {
+    await client.end();
+  }
 }
