@@ -60,8 +60,12 @@ export function createServices(ctx: AppContext): Services {
   const fleet = createFleetService({
     db: ctx.db,
     clock: ctx.clock,
+    audit,
     // Rentals is built on the fleet; the fleet asks it about a car's rentals, late-bound.
-    upcomingRentals: (carId) => rentals.upcomingForCar(carId),
+    rentals: {
+      upcoming: (carId, db) => rentals.upcomingForCar(carId, db),
+      cancelForFleet: (tx, rental, why) => rentals.cancelForFleet(tx, rental.id, why),
+    },
   });
   const availability = createAvailabilityService({
     db: ctx.db,

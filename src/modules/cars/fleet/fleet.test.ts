@@ -148,6 +148,9 @@ describe('fleet', () => {
         userId: customer.userId,
         pickupTime: first.pickupTime,
         dropoffTime: first.dropoffTime,
+        underWay: false,
+        totalAmount: expect.any(Number),
+        currency: 'EUR',
       },
       expect.objectContaining({ id: second.id, userId: other.userId }),
     ]);

@@ -75,6 +75,26 @@ export function createFleetRepository(base: Db) {
       return { car: car as CarRow, location };
     },
 
+    /** The operator's view of the fleet: cars by location, make and model, whatever their status. */
+    listCars(opts: { locationId?: string; limit: number }, db: Db = base): Promise<CarRow[]> {
+      let q = db.selectFrom('cars').select(CAR_COLUMNS).orderBy('make').orderBy('model').orderBy('id');
+      if (opts.locationId) q = q.where('location_id', '=', opts.locationId);
+      return q.limit(opts.limit).execute();
+    },
+
+    /**
+     * Reads the car and holds its row until the transaction ends (the lock a booking's busy trigger
+     * takes anyway), so that a booking and a retirement of the same car happen one after the other.
+     */
+    lockCar(id: string, db: Db): Promise<CarRow | undefined> {
+      return db
+        .selectFrom('cars')
+        .select(CAR_COLUMNS)
+        .where('id', '=', id)
+        .forNoKeyUpdate()
+        .executeTakeFirst();
+    },
+
     findCar(id: string, db: Db = base): Promise<CarRow | undefined> {
       return db.selectFrom('cars').select(CAR_COLUMNS).where('id', '=', id).executeTakeFirst();
     },

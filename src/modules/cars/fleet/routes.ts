@@ -1,7 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDeps } from '../../module.js';
-import { Car, CarCreate, CarUpdate, IdParams, Location, LocationCreate } from './schemas.js';
+import {
+  AffectedBooking,
+  Car,
+  CarCreate,
+  CarListQuery,
+  CarRetire,
+  CarRetirement,
+  CarUpdate,
+  IdParams,
+  Location,
+  LocationCreate,
+} from './schemas.js';
 import type { FleetService } from './service.js';
 
 export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async (
@@ -10,6 +21,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
 ) => {
   const admin = { onRequest: app.requireRole('admin') };
   const adminDoc = { security: [{ bearer: [] }] };
+  const actor = (request: { principal?: { userId: string } | null }) => request.principal?.userId ?? null;
 
   app.get(
     '/locations',
@@ -48,7 +60,23 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
         response: { 201: Location },
       },
     },
-    async (request, reply) => reply.status(201).send(await fleet.createLocation(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await fleet.createLocation(request.body, actor(request))),
+  );
+
+  app.get(
+    '/cars',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'The fleet, whatever each car’s status, by make and model (admin)',
+        ...adminDoc,
+        querystring: CarListQuery,
+        response: { 200: z.object({ cars: z.array(Car) }) },
+      },
+    },
+    async (request) => ({ cars: await fleet.listCars(request.query) }),
   );
 
   app.get(
@@ -69,7 +97,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
         response: { 201: Car },
       },
     },
-    async (request, reply) => reply.status(201).send(await fleet.createCar(request.body)),
+    async (request, reply) => reply.status(201).send(await fleet.createCar(request.body, actor(request))),
   );
 
   app.patch(
@@ -85,7 +113,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
         response: { 200: Car },
       },
     },
-    async (request) => fleet.updateCar(request.params.id, request.body),
+    async (request) => fleet.updateCar(request.params.id, request.body, actor(request)),
   );
 
   app.delete(
@@ -102,6 +130,39 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
         response: { 200: Car },
       },
     },
-    async (request) => fleet.retireCar(request.params.id),
+    async (request) => fleet.retireCar(request.params.id, actor(request)),
+  );
+
+  app.get(
+    '/cars/:id/upcoming-bookings',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'The confirmed bookings that still need a car (admin): what retiring it affects',
+        ...adminDoc,
+        params: IdParams,
+        response: { 200: z.object({ bookings: z.array(AffectedBooking) }) },
+      },
+    },
+    async (request) => ({ bookings: await fleet.affectedBookings(request.params.id) }),
+  );
+
+  app.post(
+    '/cars/:id/retire',
+    {
+      ...admin,
+      schema: {
+        tags: ['fleet'],
+        summary: 'Retire a car, cancelling its bookings to come (admin)',
+        description:
+          'In one transaction: cancels the bookings named in `cancelBookings` (each traveller is notified) and retires the car. They must be exactly the car’s bookings to come, as `GET /cars/:id/upcoming-bookings` lists them; otherwise nothing is written and 409 car_bookings_changed returns the fresh list in `details.bookings`. A rental under way blocks retirement: 409 car_in_use.',
+        ...adminDoc,
+        params: IdParams,
+        body: CarRetire,
+        response: { 200: CarRetirement },
+      },
+    },
+    async (request) => fleet.retireCancelling(request.params.id, request.body.cancelBookings, actor(request)),
   );
 };

@@ -77,3 +77,39 @@ export const Car = z.object({
 export type Car = z.infer<typeof Car>;
 
 export const IdParams = z.object({ id: z.uuid() });
+
+export const CarListQuery = z
+  .object({
+    locationId: z.uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+  })
+  .strict();
+export type CarListQuery = z.infer<typeof CarListQuery>;
+
+/** A confirmed rental that still needs the car: under way (picked up) or to come. */
+export const AffectedBooking = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  userId: z.uuid(),
+  pickupTime: z.string(),
+  dropoffTime: z.string(),
+  /** Picked up and not yet returned: the car cannot be retired until it is back. */
+  underWay: z.boolean(),
+  totalAmount: z.number().int(),
+  currency: z.string(),
+});
+export type AffectedBooking = z.infer<typeof AffectedBooking>;
+
+export const CarRetire = z
+  .object({
+    /**
+     * The bookings the operator agreed to cancel: exactly the car's bookings to come, as
+     * GET /cars/:id/upcoming-bookings listed them; if they changed meanwhile, nothing is done.
+     */
+    cancelBookings: z.array(z.uuid()).max(1000).default([]),
+  })
+  .strict();
+export type CarRetire = z.infer<typeof CarRetire>;
+
+export const CarRetirement = z.object({ car: Car, cancelled: z.array(AffectedBooking) });
+export type CarRetirement = z.infer<typeof CarRetirement>;

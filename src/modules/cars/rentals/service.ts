@@ -68,9 +68,13 @@ export function createRentalsService(deps: RentalsDeps) {
     };
   }
 
-  async function checkRules(input: BookingCreate) {
-    checkRentalWindow(input.pickupTime, input.dropoffTime, clock.now());
-    const found = await fleet.findCarWithLocation(input.carId);
+  /**
+   * Checked inside the booking's transaction, with the car's row held (see fleet.lockForBooking):
+   * a car retired or sent to maintenance a moment before is seen, and one retired a moment after
+   * waits for this booking and then finds it.
+   */
+  async function bookableCar(carId: string, tx: Db) {
+    const found = await fleet.lockForBooking(carId, tx);
     if (!found) throw notFound('car_not_found', 'Car not found');
     if (found.car.status !== 'active')
       throw conflict('car_not_available', `This car is ${found.car.status} and cannot be booked`);
@@ -81,12 +85,18 @@ export function createRentalsService(deps: RentalsDeps) {
     const outcome = await idempotency.run<Booking>(
       { userId, key, operation: 'cars.book', request: input },
       async (remember) => {
-        const { car, location } = await checkRules(input).catch((err) => {
+        try {
+          checkRentalWindow(input.pickupTime, input.dropoffTime, clock.now());
+        } catch (err) {
           outcomes.inc({ outcome: 'rejected' });
           throw err;
-        });
+        }
         try {
           const booking = await db.transaction().execute(async (tx) => {
+            const { car, location } = await bookableCar(input.carId, tx).catch((err) => {
+              outcomes.inc({ outcome: 'rejected' });
+              throw err;
+            });
             const days = rentalDays(input.pickupTime, input.dropoffTime);
             const row = await repo.insertBooking(
               {
@@ -179,8 +189,36 @@ export function createRentalsService(deps: RentalsDeps) {
     },
 
     /** For the fleet, which refuses to retire a car these bookings still need. */
-    async upcomingForCar(carId: string): Promise<Booking[]> {
-      return (await repo.upcomingForCar(carId, clock.now())).map(toBooking);
+    async upcomingForCar(carId: string, tx?: Db): Promise<Booking[]> {
+      return (await repo.upcomingForCar(carId, clock.now(), tx)).map(toBooking);
+    },
+
+    /**
+     * For the fleet retiring the car, in its transaction: cancels one booking to come, audited, and
+     * tells the traveller through the outbox. A booking that has started is not cancelled here.
+     */
+    async cancelForFleet(
+      tx: Db,
+      bookingId: string,
+      why: { car: Car; location: Location; actorId: string | null },
+    ): Promise<void> {
+      const updated = await repo.cancel(bookingId, clock.now(), tx);
+      if (!updated)
+        throw conflict('booking_started', 'A booking cannot be cancelled once pickup time has passed');
+      const booking = toBooking(updated);
+      await deps.audit.record(tx, {
+        action: 'booking.cancel',
+        actorId: why.actorId,
+        subject: `car_booking:${bookingId}`,
+        details: { reason: 'car_retired', carId: why.car.id },
+      });
+      await notifications.emit(tx, {
+        type: 'booking.cancelled',
+        aggregateId: booking.id,
+        recipient: { userId: booking.userId },
+        payload: eventPayload(booking, why.car, why.location),
+      });
+      outcomes.inc({ outcome: 'cancelled' });
     },
 
     async listOwn(userId: string, q: BookingListQuery): Promise<BookingList> {
