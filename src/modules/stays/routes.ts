@@ -8,6 +8,7 @@ import {
   InventoryQuery,
   InventoryUpdate,
   Property,
+  PropertyAdminQuery,
   PropertyCreate,
   PropertyDetail,
   RoomType,
@@ -40,6 +41,21 @@ export const staysRoutes: FastifyPluginAsyncZod<RouteDeps<StaysService>> = async
       },
     },
     async (request) => stays.search(request.query),
+  );
+
+  app.get(
+    '/stays/properties',
+    {
+      ...admin,
+      schema: {
+        tags: ['stays'],
+        ...secured,
+        summary: 'Every property with its room types, by city and name (admin)',
+        querystring: PropertyAdminQuery,
+        response: { 200: z.object({ properties: z.array(PropertyDetail) }) },
+      },
+    },
+    async (request) => ({ properties: await stays.listProperties(request.query) }),
   );
 
   app.get(
@@ -95,12 +111,14 @@ export const staysRoutes: FastifyPluginAsyncZod<RouteDeps<StaysService>> = async
         tags: ['stays'],
         ...secured,
         summary: 'Put rooms on sale for a range of nights (admin); never fewer than are booked',
+        description:
+          'Fewer rooms than are already booked on a night is 409 rooms_below_booked, with `details.nights` listing each such night and its rooms booked; nothing is changed.',
         params: IdParams,
         body: InventoryUpdate,
         response: { 200: z.object({ nights: z.number().int() }) },
       },
     },
-    async (request) => stays.setInventory(request.params.id, request.body),
+    async (request) => stays.setInventory(request.params.id, request.body, request.principal?.userId ?? null),
   );
 
   app.get(

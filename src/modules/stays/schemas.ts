@@ -46,6 +46,14 @@ export type InventoryUpdate = z.infer<typeof InventoryUpdate>;
 
 export const InventoryQuery = z.object({ from: isoDate, to: isoDate });
 
+export const PropertyAdminQuery = z
+  .object({
+    city: z.string().trim().min(1).max(120).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+  })
+  .strict();
+export type PropertyAdminQuery = z.infer<typeof PropertyAdminQuery>;
+
 export const InventoryNight = z.object({
   night: z.string(),
   rooms: z.number().int(),

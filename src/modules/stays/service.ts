@@ -10,10 +10,12 @@ import type { NotificationsService } from '../notifications/service.js';
 import { createStayBookings } from './bookings.js';
 import { checkStayDates } from './dates.js';
 import { toProperty, toRoomType } from './mappers.js';
+import { createStaysAdminRepository } from './admin-repository.js';
 import { createStaysRepository } from './repository.js';
 import type {
   InventoryUpdate,
   Property,
+  PropertyAdminQuery,
   PropertyCreate,
   PropertyDetail,
   RoomType,
@@ -46,6 +48,7 @@ export interface StaysDeps {
 export function createStaysService(deps: StaysDeps) {
   const { db, notifications, clock } = deps;
   const repo = createStaysRepository(db);
+  const adminRepo = createStaysAdminRepository(db);
   const outcomes = deps.metrics.counter('voyage_stay_bookings_total', 'Stay booking attempts by outcome', [
     'outcome',
   ]);
@@ -95,24 +98,45 @@ export function createStaysService(deps: StaysDeps) {
       );
     },
 
-    async setInventory(roomTypeId: string, input: InventoryUpdate) {
+    /** For the console: every property with its room types (the catalogue is small). */
+    async listProperties(q: PropertyAdminQuery): Promise<PropertyDetail[]> {
+      const props = await adminRepo.listProperties(q);
+      const types = await adminRepo.roomTypesOfAll(props.map((p) => p.id));
+      return props.map((p) => ({
+        ...toProperty(p),
+        roomTypes: types.filter((rt) => rt.property_id === p.id).map(toRoomType),
+      }));
+    },
+
+    /**
+     * Audited. The database's CHECK keeps rooms on sale ≥ rooms booked; breaking it is 409
+     * rooms_below_booked naming the nights (`details.nights`) and what is booked on each.
+     */
+    async setInventory(roomTypeId: string, input: InventoryUpdate, actorId: string | null = null) {
       const rt = await requireRoomType(roomTypeId);
       if (input.from >= input.to) throw badRequest('invalid_dates', 'from must be before to');
       if (daysBetween(input.from, input.to) > MAX_DAYS_AHEAD)
         throw badRequest('range_too_long', `At most ${MAX_DAYS_AHEAD} nights at a time`);
+      const rate = input.rate ?? rt.nightly_rate;
       try {
-        const nights = await repo.setInventory(
-          rt.id,
-          input.from,
-          input.to,
-          input.rooms,
-          input.rate ?? rt.nightly_rate,
-        );
-        return { nights };
+        return await db.transaction().execute(async (tx) => {
+          const nights = await repo.setInventory(rt.id, input.from, input.to, input.rooms, rate, tx);
+          await deps.audit.record(tx, {
+            action: 'inventory.set',
+            actorId,
+            subject: `room_type:${rt.id}`,
+            details: { from: input.from, to: input.to, rooms: input.rooms, rate },
+          });
+          return { nights };
+        });
       } catch (err) {
-        if (isConstraintViolation(err, 'room_inventory_not_overbooked'))
-          throw conflict('rooms_below_booked', 'More rooms are already booked on some of these nights');
-        throw err;
+        if (!isConstraintViolation(err, 'room_inventory_not_overbooked')) throw err;
+        const nights = await adminRepo.nightsBookedAbove(rt.id, input.from, input.to, input.rooms);
+        throw conflict(
+          'rooms_below_booked',
+          `More rooms are already booked than ${input.rooms} on ${nights.map((n) => n.night).join(', ') || 'some of these nights'}`,
+          { nights: nights.map((n) => ({ night: n.night, booked: n.booked })) },
+        );
       }
     },
 
