@@ -7,10 +7,10 @@ import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
+import { createStaysAdminRepository } from './admin-repository.js';
 import { createStayBookings } from './bookings.js';
 import { checkStayDates } from './dates.js';
 import { toProperty, toRoomType } from './mappers.js';
-import { createStaysAdminRepository } from './admin-repository.js';
 import { createStaysRepository } from './repository.js';
 import type {
   InventoryUpdate,
