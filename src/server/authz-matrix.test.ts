@@ -147,6 +147,69 @@ const ENDPOINTS: Endpoint[] = [
     ok: 404,
     request: () => ({ method: 'DELETE', url: '/cars/00000000-0000-4000-8000-000000000000' }),
   },
+  {
+    name: 'GET /cars',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/cars?limit=5' }),
+  },
+  {
+    name: 'GET /cars/:id/upcoming-bookings',
+    level: 'admin',
+    ok: 404,
+    request: () => ({ method: 'GET', url: '/cars/00000000-0000-4000-8000-000000000000/upcoming-bookings' }),
+  },
+  {
+    name: 'POST /cars/:id/retire',
+    level: 'admin',
+    ok: 404,
+    request: () => ({
+      method: 'POST',
+      url: '/cars/00000000-0000-4000-8000-000000000000/retire',
+      payload: { cancelBookings: [] },
+    }),
+  },
+  {
+    name: 'GET /stays/properties',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/stays/properties' }),
+  },
+  {
+    // An unknown room type is 404 for an admin; what matters here is who gets past the door.
+    name: 'PUT /stays/room-types/:id/inventory',
+    level: 'admin',
+    ok: 404,
+    request: () => ({
+      method: 'PUT',
+      url: '/stays/room-types/00000000-0000-4000-8000-000000000000/inventory',
+      payload: { from: '2030-01-01', to: '2030-01-02', rooms: 1 },
+    }),
+  },
+  {
+    name: 'GET /stays/room-types/:id/inventory',
+    level: 'admin',
+    ok: 404,
+    request: () => ({
+      method: 'GET',
+      url: '/stays/room-types/00000000-0000-4000-8000-000000000000/inventory?from=2030-01-01&to=2030-01-02',
+    }),
+  },
+  {
+    name: 'GET /flights/routes',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/flights/routes' }),
+  },
+  {
+    name: 'GET /flights/routes/:id/departures',
+    level: 'admin',
+    ok: 404,
+    request: () => ({
+      method: 'GET',
+      url: '/flights/routes/00000000-0000-4000-8000-000000000000/departures',
+    }),
+  },
 ];
 
 describe('authorisation matrix: accounts and admin', () => {

@@ -6,6 +6,7 @@ import type { RouteDeps } from '../module.js';
 import {
   Airport,
   AirportCreate,
+  DeparturesQuery,
   FlightBooking,
   FlightBookingCreate,
   FlightBookingList,
@@ -16,6 +17,8 @@ import {
   OfferParams,
   Route,
   RouteCreate,
+  RouteDepartures,
+  ScheduleRoute,
   SupplierStatus,
 } from './schemas.js';
 import type { FlightsService } from './service.js';
@@ -68,6 +71,36 @@ export const flightsRoutes: FastifyPluginAsyncZod<RouteDeps<FlightsService>> = a
       },
     },
     async (request, reply) => reply.status(201).send(await flights.createRoute(request.body)),
+  );
+
+  app.get(
+    '/flights/routes',
+    {
+      ...admin,
+      schema: {
+        tags: ['flights'],
+        ...secured,
+        summary: 'The own schedule’s routes, with how many flights each has scheduled (admin)',
+        response: { 200: z.object({ routes: z.array(ScheduleRoute) }) },
+      },
+    },
+    async () => ({ routes: await flights.listRoutes() }),
+  );
+
+  app.get(
+    '/flights/routes/:id/departures',
+    {
+      ...admin,
+      schema: {
+        tags: ['flights'],
+        ...secured,
+        summary: 'A route’s flights over some days, with seats sold and left per cabin (admin)',
+        params: IdParams,
+        querystring: DeparturesQuery,
+        response: { 200: RouteDepartures },
+      },
+    },
+    async (request) => flights.departures(request.params.id, request.query),
   );
 
   app.get(

@@ -181,3 +181,40 @@ export const SupplierStatus = z.object({
   requiredForReadiness: z.boolean(),
   circuit: z.enum(['closed', 'open', 'half_open']),
 });
+
+export const ScheduleRoute = Route.extend({
+  originCity: z.string(),
+  destinationCity: z.string(),
+  /** The origin's IANA zone: `departureTime` is local there. */
+  originTimeZone: z.string(),
+  destinationTimeZone: z.string(),
+});
+export type ScheduleRoute = z.infer<typeof ScheduleRoute>;
+
+export const DeparturesQuery = z
+  .object({
+    /** First local date at the origin; today there when omitted. */
+    from: isoDate.optional(),
+    days: z.coerce.number().int().min(1).max(31).default(7),
+  })
+  .strict();
+export type DeparturesQuery = z.infer<typeof DeparturesQuery>;
+
+export const Departure = z.object({
+  id: z.uuid(),
+  departureAt: z.string(),
+  arrivalAt: z.string(),
+  cabins: z.array(
+    z.object({
+      cabin: z.enum(CABINS),
+      seats: z.number().int(),
+      sold: z.number().int(),
+      left: z.number().int(),
+      fare: z.number().int(),
+    }),
+  ),
+});
+export type Departure = z.infer<typeof Departure>;
+
+export const RouteDepartures = z.object({ route: ScheduleRoute, departures: z.array(Departure) });
+export type RouteDepartures = z.infer<typeof RouteDepartures>;

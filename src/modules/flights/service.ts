@@ -273,7 +273,7 @@ export function createFlightsService(deps: FlightsDeps) {
   return {
     suppliers: set,
 
-    ...createScheduleAdmin({ repo, clock }),
+    ...createScheduleAdmin({ db: deps.db, repo, clock }),
 
     /** Offers from every enabled supplier; a slow or failing one adds a warning, not an error. */
     async search(q: FlightSearchQuery): Promise<FlightSearchResponse> {
