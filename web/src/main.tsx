@@ -34,6 +34,9 @@ const AdminLayout = page(() => import('./routes/admin/layout'), 'AdminLayout');
 const FlagsPage = page(() => import('./routes/admin/flags'), 'FlagsPage');
 const UsersPage = page(() => import('./routes/admin/users'), 'UsersPage');
 const AuditPage = page(() => import('./routes/admin/audit'), 'AuditPage');
+const FleetPage = page(() => import('./routes/admin/fleet'), 'FleetPage');
+const InventoryPage = page(() => import('./routes/admin/inventory'), 'InventoryPage');
+const FlightsPage = page(() => import('./routes/admin/flights'), 'FlightsPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -144,6 +147,9 @@ function App() {
               <Route path="flags" element={<FlagsPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="audit" element={<AuditPage />} />
+              <Route path="fleet" element={<FleetPage />} />
+              <Route path="inventory" element={<InventoryPage />} />
+              <Route path="flights" element={<FlightsPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="*" element={<NotFound />} />

@@ -1151,7 +1151,50 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The fleet, whatever each car’s status, by make and model (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    locationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cars: {
+                                /** @enum {string} */
+                                class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
+                                currency: string;
+                                dailyRate: number;
+                                /** Format: uuid */
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                /** Format: uuid */
+                                locationId: string;
+                                make: string;
+                                model: string;
+                                seats: number;
+                                /** @enum {string} */
+                                status: "active" | "maintenance" | "retired";
+                                /** @enum {string} */
+                                transmission: "automatic" | "manual";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Add a car (admin) */
         post: {
@@ -1378,6 +1421,137 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/cars/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a car, cancelling its bookings to come (admin)
+         * @description In one transaction: cancels the bookings named in `cancelBookings` (each traveller is notified) and retires the car. They must be exactly the car’s bookings to come, as `GET /cars/:id/upcoming-bookings` lists them; otherwise nothing is written and 409 car_bookings_changed returns the fresh list in `details.bookings`. A rental under way blocks retirement: 409 car_in_use.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        cancelBookings?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancelled: {
+                                currency: string;
+                                dropoffTime: string;
+                                /** Format: uuid */
+                                id: string;
+                                pickupTime: string;
+                                reference: string;
+                                totalAmount: number;
+                                underWay: boolean;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                            car: {
+                                /** @enum {string} */
+                                class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
+                                currency: string;
+                                dailyRate: number;
+                                /** Format: uuid */
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                /** Format: uuid */
+                                locationId: string;
+                                make: string;
+                                model: string;
+                                seats: number;
+                                /** @enum {string} */
+                                status: "active" | "maintenance" | "retired";
+                                /** @enum {string} */
+                                transmission: "automatic" | "manual";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cars/{id}/upcoming-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The confirmed bookings that still need a car (admin): what retiring it affects */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bookings: {
+                                currency: string;
+                                dropoffTime: string;
+                                /** Format: uuid */
+                                id: string;
+                                pickupTime: string;
+                                reference: string;
+                                totalAmount: number;
+                                underWay: boolean;
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/feature-flags": {
@@ -2007,7 +2181,50 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The own schedule’s routes, with how many flights each has scheduled (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            routes: {
+                                aircraft: string;
+                                cabins: {
+                                    /** @enum {string} */
+                                    cabin: "economy" | "premium_economy" | "business" | "first";
+                                    fare: number;
+                                    seats: number;
+                                }[];
+                                currency: string;
+                                departureTime: string;
+                                destination: string;
+                                destinationCity: string;
+                                destinationTimeZone: string;
+                                durationMinutes: number;
+                                flightNumber: string;
+                                /** Format: uuid */
+                                id: string;
+                                origin: string;
+                                originCity: string;
+                                originTimeZone: string;
+                                scheduledFlights: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Add a daily route to the own schedule and schedule its flights (admin) */
         post: {
@@ -2068,6 +2285,84 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/flights/routes/{id}/departures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A route’s flights over some days, with seats sold and left per cabin (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                    from?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departures: {
+                                arrivalAt: string;
+                                cabins: {
+                                    /** @enum {string} */
+                                    cabin: "economy" | "premium_economy" | "business" | "first";
+                                    fare: number;
+                                    left: number;
+                                    seats: number;
+                                    sold: number;
+                                }[];
+                                departureAt: string;
+                                /** Format: uuid */
+                                id: string;
+                            }[];
+                            route: {
+                                aircraft: string;
+                                cabins: {
+                                    /** @enum {string} */
+                                    cabin: "economy" | "premium_economy" | "business" | "first";
+                                    fare: number;
+                                    seats: number;
+                                }[];
+                                currency: string;
+                                departureTime: string;
+                                destination: string;
+                                destinationCity: string;
+                                destinationTimeZone: string;
+                                durationMinutes: number;
+                                flightNumber: string;
+                                /** Format: uuid */
+                                id: string;
+                                origin: string;
+                                originCity: string;
+                                originTimeZone: string;
+                                scheduledFlights: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3188,7 +3483,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Every property with its room types, by city and name (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    city?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            properties: {
+                                address: string;
+                                amenities: string[];
+                                checkInTime: string;
+                                checkOutTime: string;
+                                city: string;
+                                country: string;
+                                currency: string;
+                                /** Format: uuid */
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                name: string;
+                                roomTypes: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    maxGuests: number;
+                                    name: string;
+                                    nightlyRate: number;
+                                    /** Format: uuid */
+                                    propertyId: string;
+                                }[];
+                                stars: number;
+                                timeZone: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Add a property (admin) */
         post: {
@@ -3409,7 +3753,10 @@ export interface paths {
                 };
             };
         };
-        /** Put rooms on sale for a range of nights (admin); never fewer than are booked */
+        /**
+         * Put rooms on sale for a range of nights (admin); never fewer than are booked
+         * @description Fewer rooms than are already booked on a night is 409 rooms_below_booked, with `details.nights` listing each such night and its rooms booked; nothing is changed.
+         */
         put: {
             parameters: {
                 query?: never;

@@ -156,6 +156,9 @@ export function AdminLayout() {
         <NavLink to="/admin/flags">{t.admin.flags}</NavLink>
         <NavLink to="/admin/users">{t.admin.users}</NavLink>
         <NavLink to="/admin/audit">{t.admin.audit}</NavLink>
+        <NavLink to="/admin/fleet">{t.adminFleet.nav}</NavLink>
+        <NavLink to="/admin/inventory">{t.adminInventory.nav}</NavLink>
+        <NavLink to="/admin/flights">{t.adminFlights.nav}</NavLink>
       </nav>
       <Suspense fallback={<p>{t.app.loading}</p>}>
         <Outlet />
