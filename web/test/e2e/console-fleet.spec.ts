@@ -198,6 +198,8 @@ describe('operator console: fleet, room inventory and the flight schedule', () =
         exact: false,
       })
       .waitFor();
+    await expect(cell(2).getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(admin.getByText('1 night saved.').count()).resolves.toBe(0);
     await visit(admin, 'console-inventory');
   });
 

@@ -52,7 +52,7 @@ function RetireBody({ car, timeZone }: { car: Car; timeZone: string }) {
     <>
       {underWay.length ? f.retireInUse : f.retireAffects(list.length)}
       {shown.map((b) => (
-        <span key={b.id} className="hint">
+        <span key={b.id} className="console-line">
           {f.booking(
             b.reference,
             when(b.pickupTime),

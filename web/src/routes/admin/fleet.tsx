@@ -55,7 +55,7 @@ function AddCar({ location, onDone }: { location: Location; onDone: (msg: string
     Number(seats) >= 1 &&
     /^[A-Za-z]{3}$/.test(currency.trim());
   return (
-    <section className="card" aria-labelledby="add-car">
+    <section className="card console-gap" aria-labelledby="add-car">
       <h2 id="add-car">{f.addTitle}</h2>
       <ErrorBanner error={add.error} />
       <div className="row wrap">

@@ -86,17 +86,33 @@ function Departures({ route }: { route: Route }) {
 
 export function FlightsPage() {
   const [chosen, setChosen] = useState<string>();
+  const [from, setFrom] = useState<string>();
   const routes = useQuery({
     queryKey: ['admin', 'flights', 'routes'],
     queryFn: () => unwrap(api.GET('/flights/routes')),
   });
-  const list = routes.data?.routes ?? [];
+  const all = routes.data?.routes ?? [];
+  // One origin at a time: the schedule has many routes, an operator looks at one airport's.
+  const origins = [...new Map(all.map((r) => [r.origin, `${r.originCity} (${r.origin})`])).entries()];
+  const origin = from ?? origins[0]?.[0];
+  const list = all.filter((r) => r.origin === origin);
   const route = list.find((r) => r.id === chosen);
   return (
     <section>
       <h1>{fl.title}</h1>
       <ErrorBanner error={routes.error} onRetry={() => void routes.refetch()} />
-      {routes.isSuccess && list.length === 0 && <p>{fl.noRoutes}</p>}
+      {routes.isSuccess && all.length === 0 && <p>{fl.noRoutes}</p>}
+      {origin && (
+        <SelectInput
+          label={fl.from}
+          value={origin}
+          onChange={(v) => {
+            setFrom(v);
+            setChosen(undefined);
+          }}
+          options={origins.map(([value, label]) => ({ value, label }))}
+        />
+      )}
       {list.length > 0 && (
         <div className="table-scroll stack">
           <table>
@@ -126,7 +142,7 @@ export function FlightsPage() {
                   <td>{`${r.departureTime} ${zoneName(r.originTimeZone)}`}</td>
                   <td>
                     {r.cabins.map((c) => (
-                      <span key={c.cabin} className="hint">
+                      <span key={c.cabin} className="console-line">
                         {`${fl.cabinNames[c.cabin]}: ${c.seats} · ${formatMoney(c.fare, r.currency)}`}
                       </span>
                     ))}

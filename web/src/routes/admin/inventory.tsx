@@ -29,6 +29,17 @@ const addDays = (date: string, days: number) =>
 const today = () => new Date().toISOString().slice(0, 10);
 const cellKey = (roomTypeId: string, night: string) => `${roomTypeId}/${night}`;
 
+/** A save that stopped at one night: which room type and night, and the API's answer. */
+class SaveFailure extends Error {
+  constructor(
+    readonly roomTypeId: string,
+    readonly night: string,
+    override readonly cause: unknown,
+  ) {
+    super('save failed');
+  }
+}
+
 /** The sentence for a refused save: the night and room type that has more rooms booked. */
 function SaveError({ error, roomTypes }: { error: unknown; roomTypes: RoomType[] }) {
   if (
@@ -48,16 +59,7 @@ function SaveError({ error, roomTypes }: { error: unknown; roomTypes: RoomType[]
   return <ErrorBanner error={error instanceof SaveFailure ? error.cause : error} />;
 }
 
-class SaveFailure extends Error {
-  constructor(
-    readonly roomTypeId: string,
-    override readonly cause: unknown,
-  ) {
-    super('save failed');
-  }
-}
-
-function Grid({ property, onDone }: { property: Property; onDone: (msg: string) => void }) {
+function Grid({ property, onDone }: { property: Property; onDone: (msg?: string) => void }) {
   const queryClient = useQueryClient();
   const [first, setFirst] = useState(today);
   const [edits, setEdits] = useState<Record<string, string>>({});
@@ -98,7 +100,7 @@ function Grid({ property, onDone }: { property: Property; onDone: (msg: string) 
             }),
           );
         } catch (err) {
-          throw new SaveFailure(c.roomType.id, err);
+          throw new SaveFailure(c.roomType.id, c.night, err);
         }
         setEdits((e) => {
           const { [cellKey(c.roomType.id, c.night)]: _, ...rest } = e;
@@ -107,9 +109,12 @@ function Grid({ property, onDone }: { property: Property; onDone: (msg: string) 
       }
       return list.length;
     },
+    onMutate: () => onDone(undefined),
     onSuccess: (count) => onDone(n.saved(count)),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['admin', 'inventory'] }),
   });
+  const refused =
+    save.error instanceof SaveFailure ? cellKey(save.error.roomTypeId, save.error.night) : undefined;
   if (property.roomTypes.length === 0) return <p>{n.noRoomTypes}</p>;
   return (
     <>
@@ -152,6 +157,7 @@ function Grid({ property, onDone }: { property: Property; onDone: (msg: string) 
                         type="number"
                         min={0}
                         aria-label={n.onSale(rt.name, formatDate(night))}
+                        aria-invalid={refused === key || undefined}
                         value={edits[key] ?? String(c?.rooms ?? '')}
                         placeholder={c ? undefined : '0'}
                         onChange={(e) => setEdits({ ...edits, [key]: e.target.value })}
@@ -173,11 +179,11 @@ function Grid({ property, onDone }: { property: Property; onDone: (msg: string) 
         body={
           <>
             {changes.map((c) => (
-              <span key={cellKey(c.roomType.id, c.night)} className="hint">
+              <span key={cellKey(c.roomType.id, c.night)} className="console-line">
                 {n.change(c.roomType.name, formatDate(c.night), c.from, c.to)}
               </span>
             ))}
-            {n.saveBody}
+            <span className="console-line">{n.saveBody}</span>
           </>
         }
         isDisabled={changes.length === 0 || save.isPending}
