@@ -124,7 +124,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<RouteDeps<FleetService>> = async
         tags: ['fleet'],
         summary: 'Retire a car (admin)',
         description:
-          'A car that a confirmed booking still needs (under way or to come) is not retired: 409 car_has_future_bookings, with `details.bookings` listing them (id, reference, userId, pickup and drop-off). Cancel them first (`POST /bookings/:id/cancel` as admin emails each traveller the cancellation), then retire.',
+          'A car that a confirmed booking still needs (under way or to come) is not retired: 409 car_has_future_bookings, with `details.bookings` listing them (id, reference, userId, pickup and drop-off, underWay, amount). Cancel them first (`POST /bookings/:id/cancel` as admin emails each traveller the cancellation), or retire with `POST /cars/:id/retire`, which cancels them in the same transaction.',
         ...adminDoc,
         params: IdParams,
         response: { 200: Car },

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
@@ -27,16 +27,26 @@ function Departures({ route }: { route: Route }) {
       ),
   });
   const headingId = `departures-${route.id}`;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The card opens below the routes: bring it, and the reader's focus, to it.
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, []);
   const list = departures.data?.departures ?? [];
   return (
     <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{fl.departures(`${route.flightNumber} ${route.origin}–${route.destination}`)}</h2>
-      <SelectInput
-        label={fl.days}
-        value={days}
-        onChange={setDays}
-        options={DAY_CHOICES.map((d) => ({ value: d, label: d }))}
-      />
+      <h2 id={headingId} ref={heading} tabIndex={-1}>
+        {fl.departures(`${route.flightNumber} ${route.origin}–${route.destination}`)}
+      </h2>
+      <div className="row wrap">
+        <SelectInput
+          label={fl.days}
+          value={days}
+          onChange={setDays}
+          options={DAY_CHOICES.map((d) => ({ value: d, label: d }))}
+        />
+      </div>
       <ErrorBanner error={departures.error} onRetry={() => void departures.refetch()} />
       {departures.isSuccess && list.length === 0 && <p>{fl.noDepartures}</p>}
       {list.length > 0 && (
@@ -103,15 +113,17 @@ export function FlightsPage() {
       <ErrorBanner error={routes.error} onRetry={() => void routes.refetch()} />
       {routes.isSuccess && all.length === 0 && <p>{fl.noRoutes}</p>}
       {origin && (
-        <SelectInput
-          label={fl.from}
-          value={origin}
-          onChange={(v) => {
-            setFrom(v);
-            setChosen(undefined);
-          }}
-          options={origins.map(([value, label]) => ({ value, label }))}
-        />
+        <div className="row wrap">
+          <SelectInput
+            label={fl.from}
+            value={origin}
+            onChange={(v) => {
+              setFrom(v);
+              setChosen(undefined);
+            }}
+            options={origins.map(([value, label]) => ({ value, label }))}
+          />
+        </div>
       )}
       {list.length > 0 && (
         <div className="table-scroll stack">
@@ -139,7 +151,10 @@ export function FlightsPage() {
                     {`${r.originCity} (${r.origin}) → ${r.destinationCity} (${r.destination})`}
                     <span className="hint">{fl.scheduled(r.scheduledFlights)}</span>
                   </td>
-                  <td>{`${r.departureTime} ${zoneName(r.originTimeZone)}`}</td>
+                  <td>
+                    {r.departureTime}
+                    <span className="hint">{zoneName(r.originTimeZone)}</span>
+                  </td>
                   <td>
                     {r.cabins.map((c) => (
                       <span key={c.cabin} className="console-line">
