@@ -7,6 +7,7 @@ import { registerBackupMetrics } from '../platform/backup/metrics.js';
 import { type BackupStore, fileBackupStore } from '../platform/backup/store.js';
 import { type Cache, memoryCache, redisCache } from '../platform/cache.js';
 import { type Clock, systemClock } from '../platform/clock.js';
+import { EMBEDDED_IMAGE, readEmbeddedImage } from '../platform/db/embedded-image.js';
 import { createKysely } from '../platform/db/kysely.js';
 import { createMigrator, type Migrator } from '../platform/db/migrator.js';
 import { type Database, openDatabase } from '../platform/db/pool.js';
@@ -74,6 +75,7 @@ export async function createContext(
       poolMax: config.databasePoolMax,
       statementTimeoutMs: config.statementTimeoutMs,
       applicationName: `voyage-${role}`,
+      pgliteImage: () => readEmbeddedImage(EMBEDDED_IMAGE),
     }));
   const db = createKysely<DB>(database.pool);
   const migrator = createMigrator(database.pool, migrations, {

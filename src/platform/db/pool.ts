@@ -9,6 +9,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
+import { applyEmbeddedSettings, isFreshDataDir } from './embedded-settings.js';
 
 /** Where the database is: a Postgres server, or PGlite in a directory (or in memory). */
 export type DatabaseTarget =
@@ -108,6 +109,11 @@ export interface OpenDatabaseOptions {
   applicationName?: string;
   /** Seed an embedded database from a dump made by PGlite's dumpDataDir (tests use this). */
   pgliteDump?: Blob;
+  /**
+   * A fresh embedded data directory is unpacked from this image (see embedded-image.ts) when it
+   * exists; otherwise PGlite runs initdb there.
+   */
+  pgliteImage?: () => Promise<Blob | undefined>;
 }
 
 function isAlive(pid: number): boolean {
@@ -149,7 +155,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   if (target.kind === 'pglite') {
     const release = target.dataDir ? await claimDataDir(target.dataDir) : async () => {};
     try {
-      const pglite = await openPglite(target.dataDir, options.pgliteDump);
+      const fresh = target.dataDir !== null && isFreshDataDir(target.dataDir);
+      const image = options.pgliteDump ?? (fresh ? await options.pgliteImage?.() : undefined);
+      const pglite = await openPglite(target.dataDir, image);
+      // A directory initialised here without an image still gets the embedded settings (next start).
+      if (fresh && !image) await applyEmbeddedSettings(pglite);
       const pool = pglitePool(pglite);
       return {
         kind: 'pglite',
