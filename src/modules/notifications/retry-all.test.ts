@@ -26,6 +26,8 @@ describe('retrying every dead letter at once', () => {
         OUTBOX_RELAY_INTERVAL: '200ms',
         NOTIFICATION_RETRY_LIMIT: '1',
         NOTIFICATION_RETRY_DELAY: '1s',
+        // The email's link carries the booking id, by which the test finds it.
+        PUBLIC_URL: 'https://voyage.example',
       },
     });
     defineJobs(t.ctx, t.services);
