@@ -34,6 +34,7 @@ const AdminLayout = page(() => import('./routes/admin/layout'), 'AdminLayout');
 const FlagsPage = page(() => import('./routes/admin/flags'), 'FlagsPage');
 const UsersPage = page(() => import('./routes/admin/users'), 'UsersPage');
 const AuditPage = page(() => import('./routes/admin/audit'), 'AuditPage');
+const NotificationsPage = page(() => import('./routes/admin/notifications'), 'NotificationsPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -144,6 +145,7 @@ function App() {
               <Route path="flags" element={<FlagsPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="audit" element={<AuditPage />} />
+              <Route path="notifications" element={<NotificationsPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="*" element={<NotFound />} />

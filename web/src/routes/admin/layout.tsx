@@ -156,6 +156,7 @@ export function AdminLayout() {
         <NavLink to="/admin/flags">{t.admin.flags}</NavLink>
         <NavLink to="/admin/users">{t.admin.users}</NavLink>
         <NavLink to="/admin/audit">{t.admin.audit}</NavLink>
+        <NavLink to="/admin/notifications">{t.adminNotifications.nav}</NavLink>
       </nav>
       <Suspense fallback={<p>{t.app.loading}</p>}>
         <Outlet />
