@@ -141,6 +141,13 @@ const ENDPOINTS: Endpoint[] = [
     request: (f) => ({ method: 'POST', url: `/users/${f.targetId}/enable` }),
   },
   {
+    // Without running background jobs the test app answers 503 jobs_unavailable once past the role check.
+    name: 'POST /notifications/dead-letters/retry-all',
+    level: 'admin',
+    ok: 503,
+    request: () => ({ method: 'POST', url: '/notifications/dead-letters/retry-all' }),
+  },
+  {
     // Retiring answers 409 car_has_future_bookings for a car still booked; an unknown car is 404.
     name: 'DELETE /cars/:id',
     level: 'admin',

@@ -91,6 +91,7 @@ export function createServices(ctx: AppContext): Services {
       from: config.notifications.mailFrom,
     }),
     clock: ctx.clock,
+    audit,
     metrics: ctx.metrics,
     log: ctx.log,
     publicUrl: config.publicUrl,

@@ -37,6 +37,7 @@ const AuditPage = page(() => import('./routes/admin/audit'), 'AuditPage');
 const FleetPage = page(() => import('./routes/admin/fleet'), 'FleetPage');
 const InventoryPage = page(() => import('./routes/admin/inventory'), 'InventoryPage');
 const FlightsPage = page(() => import('./routes/admin/flights'), 'FlightsPage');
+const NotificationsPage = page(() => import('./routes/admin/notifications'), 'NotificationsPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -150,6 +151,7 @@ function App() {
               <Route path="fleet" element={<FleetPage />} />
               <Route path="inventory" element={<InventoryPage />} />
               <Route path="flights" element={<FlightsPage />} />
+              <Route path="notifications" element={<NotificationsPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="*" element={<NotFound />} />

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDeps } from '../module.js';
-import { DeadLetter, DeadLetterParams, ListQuery, NotificationList } from './schemas.js';
+import { DeadLetter, DeadLetterParams, ListQuery, NotificationList, RetryAllResult } from './schemas.js';
 import type { NotificationsService } from './service.js';
 
 export const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps<NotificationsService>> = async (
@@ -49,6 +49,23 @@ export const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps<NotificationsS
         response: { 202: z.object({ jobId: z.string() }) },
       },
     },
-    async (request, reply) => reply.status(202).send(await notifications.retryDeadLetter(request.params.id)),
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(await notifications.retryDeadLetter(request.params.id, request.principal!.userId)),
+  );
+
+  app.post(
+    '/notifications/dead-letters/retry-all',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        ...doc,
+        summary: 'Send every dead letter again (admin); answers how many were queued',
+        response: { 202: RetryAllResult },
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await notifications.retryAllDeadLetters(request.principal!.userId)),
   );
 };

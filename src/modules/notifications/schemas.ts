@@ -29,3 +29,4 @@ export type DeadLetter = z.infer<typeof DeadLetter>;
 
 export const ListQuery = z.object({ limit: limit(50, 200) });
 export const DeadLetterParams = z.object({ id: z.uuid() });
+export const RetryAllResult = z.object({ queued: z.number().int() });

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { sqlExecutor } from '../../platform/db/kysely.js';
 import { notFound } from '../../platform/http/errors.js';
@@ -23,6 +24,8 @@ declare module '../../platform/jobs.js' {
 /** How long a send may stay silent before another attempt may take it over. */
 const DELIVERY_LEASE_MS = 5 * 60_000;
 const RELAY_BATCH = 100;
+/** How many dead letters one retry-all sends back; an operator may repeat it for more. */
+const RETRY_ALL_BATCH = 500;
 
 export interface NotificationsDeps {
   db: Db;
@@ -30,6 +33,7 @@ export interface NotificationsDeps {
   identity: IdentityService;
   mailer: Mailer;
   clock: Clock;
+  audit: AuditLog;
   metrics: Metrics;
   log: Logger;
   publicUrl: string | undefined;
@@ -158,10 +162,26 @@ export function createNotificationsService(deps: NotificationsDeps) {
     },
 
     /** Sends a dead letter back to the delivery queue; the email still goes out at most once. */
-    async retryDeadLetter(id: string): Promise<{ jobId: string }> {
+    async retryDeadLetter(id: string, actorId: string): Promise<{ jobId: string }> {
       const jobId = await jobs.retryDeadLetter(DELIVER_JOB, id);
       if (!jobId) throw notFound('dead_letter_not_found', 'No dead letter with this id');
+      await deps.audit.record(undefined, { action: 'notification.retry', actorId, subject: `job:${id}` });
       return { jobId };
+    },
+
+    /** Sends every dead letter (up to a batch) back to the delivery queue; how many went. */
+    async retryAllDeadLetters(actorId: string): Promise<{ queued: number }> {
+      const dead = await jobs.deadLetters(DELIVER_JOB, RETRY_ALL_BATCH);
+      let queued = 0;
+      // One at a time: another operator retrying the same letter makes it a no-op here, not a double.
+      for (const d of dead) if (await jobs.retryDeadLetter(DELIVER_JOB, d.id)) queued++;
+      await deps.audit.record(undefined, {
+        action: 'notification.retry_all',
+        actorId,
+        subject: 'notifications:dead-letters',
+        details: { queued },
+      });
+      return { queued };
     },
   };
 }

@@ -159,6 +159,7 @@ export function AdminLayout() {
         <NavLink to="/admin/fleet">{t.adminFleet.nav}</NavLink>
         <NavLink to="/admin/inventory">{t.adminInventory.nav}</NavLink>
         <NavLink to="/admin/flights">{t.adminFlights.nav}</NavLink>
+        <NavLink to="/admin/notifications">{t.adminNotifications.nav}</NavLink>
       </nav>
       <Suspense fallback={<p>{t.app.loading}</p>}>
         <Outlet />
