@@ -4,7 +4,8 @@ import path from 'node:path';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCar, buildLocation, daysFrom } from '../../../test/helpers/factories.js';
-import { type SmtpTestServer, startSmtpServer } from '../../../test/helpers/smtp.js';
+import { startMailingApp } from '../../../test/helpers/mailing-app.js';
+import type { SmtpTestServer } from '../../../test/helpers/smtp.js';
 import {
   createTestApp,
   errorCode,
@@ -14,7 +15,6 @@ import {
   type TestApp,
 } from '../../../test/helpers/test-app.js';
 import { until } from '../../../test/helpers/wait.js';
-import { defineJobs } from '../../server/jobs.js';
 
 describe('notifications through the outbox', () => {
   let t: TestApp;
@@ -25,18 +25,7 @@ describe('notifications through the outbox', () => {
   const base = new Date(Date.now() + 40 * 86_400_000);
 
   beforeAll(async () => {
-    smtp = await startSmtpServer();
-    t = await createTestApp({
-      env: {
-        SMTP_URL: smtp.url,
-        OUTBOX_RELAY_INTERVAL: '200ms',
-        NOTIFICATION_RETRY_LIMIT: '1',
-        NOTIFICATION_RETRY_DELAY: '1s',
-        PUBLIC_URL: 'https://voyage.example',
-      },
-    });
-    defineJobs(t.ctx, t.services);
-    await t.ctx.jobs.start();
+    ({ t, smtp } = await startMailingApp());
     alice = await signUp(t.app, { name: 'Alice Martin' });
     admin = await signInAdmin(t);
     locationId = (await buildLocation(t.services, { name: 'Paris Gare de Lyon', timeZone: 'Europe/Paris' }))

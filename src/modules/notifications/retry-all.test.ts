@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCar, buildLocation, daysFrom } from '../../../test/helpers/factories.js';
-import { type SmtpTestServer, startSmtpServer } from '../../../test/helpers/smtp.js';
-import {
-  createTestApp,
-  type SignedIn,
-  signInAdmin,
-  signUp,
-  type TestApp,
-} from '../../../test/helpers/test-app.js';
+import { startMailingApp } from '../../../test/helpers/mailing-app.js';
+import type { SmtpTestServer } from '../../../test/helpers/smtp.js';
+import { type SignedIn, signInAdmin, signUp, type TestApp } from '../../../test/helpers/test-app.js';
 import { until } from '../../../test/helpers/wait.js';
-import { defineJobs } from '../../server/jobs.js';
 
 describe('retrying every dead letter at once', () => {
   let t: TestApp;
@@ -19,19 +13,7 @@ describe('retrying every dead letter at once', () => {
   const base = new Date(Date.now() + 60 * 86_400_000);
 
   beforeAll(async () => {
-    smtp = await startSmtpServer();
-    t = await createTestApp({
-      env: {
-        SMTP_URL: smtp.url,
-        OUTBOX_RELAY_INTERVAL: '200ms',
-        NOTIFICATION_RETRY_LIMIT: '1',
-        NOTIFICATION_RETRY_DELAY: '1s',
-        // The email's link carries the booking id, by which the test finds it.
-        PUBLIC_URL: 'https://voyage.example',
-      },
-    });
-    defineJobs(t.ctx, t.services);
-    await t.ctx.jobs.start();
+    ({ t, smtp } = await startMailingApp());
     admin = await signInAdmin(t);
     locationId = (await buildLocation(t.services, { name: 'Lyon Part-Dieu', timeZone: 'Europe/Paris' })).id;
   });
