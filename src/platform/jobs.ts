@@ -148,6 +148,64 @@ export function createJobs(opts: JobsOptions) {
     }
   }
 
+  /** Starts pg-boss, creates the queues and, in a working role, its workers and schedules. */
+  async function startBoss(boss: PgBoss) {
+    await boss.start();
+    // Processes that start together on a new database (api and worker, replicas of a release) race
+    // on pg-boss's queue creation; creating queues is idempotent, so a deadlock victim tries again.
+    const b = boss;
+    await retryOnDeadlock(() => setUpQueues(b));
+    if (opts.work) {
+      for (const d of definitions.values()) {
+        const concurrency = d.concurrency ?? 2;
+        for (let i = 0; i < concurrency; i++) {
+          await boss.work(
+            d.name,
+            { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
+            async (jobs) => {
+              for (const job of jobs) {
+                const { data, parent } = splitTraceContext(job.data);
+                const attributes = {
+                  'messaging.system': 'pg-boss',
+                  'messaging.operation.type': 'process',
+                  'messaging.destination.name': d.name,
+                  'messaging.message.id': job.id,
+                };
+                await tracer.startActiveSpan(
+                  `process ${d.name}`,
+                  { kind: SpanKind.CONSUMER, attributes },
+                  parent,
+                  async (span) => {
+                    const end = duration.startTimer({ queue: d.name });
+                    try {
+                      await d.handler(data as never, { id: job.id, name: job.name });
+                      outcomes.inc({ queue: d.name, outcome: 'completed' });
+                    } catch (err) {
+                      outcomes.inc({ queue: d.name, outcome: 'failed' });
+                      span.recordException(err as Error);
+                      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+                      log.warn(
+                        { err, queue: d.name, jobId: job.id },
+                        'job failed; pg-boss retries it with backoff',
+                      );
+                      throw err;
+                    } finally {
+                      end();
+                      span.end();
+                    }
+                  },
+                );
+              }
+            },
+          );
+        }
+        // A schedule is stored in the database: one taken out of the config must be removed there.
+        if (d.cron) await boss.schedule(d.name, d.cron, {}, d.tz ? { tz: d.tz } : {});
+        else await boss.unschedule(d.name);
+      }
+    }
+  }
+
   return {
     /** Declares a job; call before start(). */
     define<N extends JobName>(definition: JobDefinition<N>) {
@@ -172,59 +230,13 @@ export function createJobs(opts: JobsOptions) {
         migrate: true,
       } as PgBoss.ConstructorOptions);
       boss.on('error', (err) => log.error({ err }, 'job queue error'));
-      await boss.start();
-      // Processes that start together on a new database (api and worker, replicas of a release) race
-      // on pg-boss's queue creation; creating queues is idempotent, so a deadlock victim tries again.
-      const b = boss;
-      await retryOnDeadlock(() => setUpQueues(b));
-      if (opts.work) {
-        for (const d of definitions.values()) {
-          const concurrency = d.concurrency ?? 2;
-          for (let i = 0; i < concurrency; i++) {
-            await boss.work(
-              d.name,
-              { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 },
-              async (jobs) => {
-                for (const job of jobs) {
-                  const { data, parent } = splitTraceContext(job.data);
-                  const attributes = {
-                    'messaging.system': 'pg-boss',
-                    'messaging.operation.type': 'process',
-                    'messaging.destination.name': d.name,
-                    'messaging.message.id': job.id,
-                  };
-                  await tracer.startActiveSpan(
-                    `process ${d.name}`,
-                    { kind: SpanKind.CONSUMER, attributes },
-                    parent,
-                    async (span) => {
-                      const end = duration.startTimer({ queue: d.name });
-                      try {
-                        await d.handler(data as never, { id: job.id, name: job.name });
-                        outcomes.inc({ queue: d.name, outcome: 'completed' });
-                      } catch (err) {
-                        outcomes.inc({ queue: d.name, outcome: 'failed' });
-                        span.recordException(err as Error);
-                        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-                        log.warn(
-                          { err, queue: d.name, jobId: job.id },
-                          'job failed; pg-boss retries it with backoff',
-                        );
-                        throw err;
-                      } finally {
-                        end();
-                        span.end();
-                      }
-                    },
-                  );
-                }
-              },
-            );
-          }
-          // A schedule is stored in the database: one taken out of the config must be removed there.
-          if (d.cron) await boss.schedule(d.name, d.cron, {}, d.tz ? { tz: d.tz } : {});
-          else await boss.unschedule(d.name);
-        }
+      try {
+        await startBoss(boss);
+      } catch (err) {
+        // A runner that failed half-way must not keep polling and supervising in the background.
+        await boss.stop({ graceful: false, wait: true }).catch(() => {});
+        boss = undefined;
+        throw err;
       }
       started = true;
       if (opts.work) for (const l of loops) startLoop(l);
