@@ -162,7 +162,10 @@ describe('config', () => {
       errorStatus: 500,
       paths: ['/search', '/bookings'],
       startAfter: 0,
+      notReady: false,
     });
+    expect(parseFaultInjection('not_ready=true')).toMatchObject({ notReady: true, errorRate: 0 });
+    expect(parseFaultInjection('not_ready=yes')).toMatch(/true or false/);
     expect(parseFaultInjection('error_rate=0.1,error_status=422,latency_factor=1.4')).toMatchObject({
       errorRate: 0.1,
       errorStatus: 422,

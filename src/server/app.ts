@@ -91,8 +91,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     sessions: services.identity.sessionCheck,
     mfaRoles: ['admin'],
   });
-  if (config.faultInjection) await app.register(faultInjectionPlugin, { faults: config.faultInjection });
-  else if (config.faultInjectionRefused) {
+  if (config.faultInjection) {
+    await app.register(faultInjectionPlugin, { faults: config.faultInjection });
+    if (config.faultInjection.notReady) {
+      ctx.health.register('fault-injection', async () => ({
+        ok: false,
+        detail: 'VOYAGE_FAULT_INJECTION has not_ready=true',
+      }));
+    }
+  } else if (config.faultInjectionRefused) {
     app.log.warn('VOYAGE_FAULT_INJECTION is set but ignored: it needs VOYAGE_ALLOW_FAULT_INJECTION=true');
   }
 

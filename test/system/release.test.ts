@@ -141,9 +141,14 @@ describe('releases on one host (HAProxy, supervisor, Postgres)', () => {
   });
 
   it('(c) a slot that never becomes ready aborts the deploy; the live slot serves throughout', async () => {
-    // Every readiness check times out: the slot starts and serves, but never reports ready.
+    // The slot starts and serves, but its readiness always fails.
     const load = startLoad(host.edge);
-    const res = await host.deploy('1.3.0', ['--env', 'HEALTH_CHECK_TIMEOUT=1ms']);
+    const res = await host.deploy('1.3.0', [
+      '--env',
+      'VOYAGE_FAULT_INJECTION=not_ready=true',
+      '--env',
+      'VOYAGE_ALLOW_FAULT_INJECTION=true',
+    ]);
     const result = await load.stop();
     expect(res.code).toBe(1);
     const record = await host.lastRecord();

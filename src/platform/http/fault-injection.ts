@@ -16,9 +16,11 @@ export interface FaultInjection {
   paths: string[];
   /** The first this many matching requests of the process are left alone (a fault that shows under traffic only). */
   startAfter: number;
+  /** Readiness always fails: a release that starts and serves but never reports ready. */
+  notReady: boolean;
 }
 
-/** "error_rate=0.3,error_status=422,latency_ms=800,latency_factor=1.4,paths=/search|/bookings,start_after=10" */
+/** "error_rate=0.3,error_status=422,latency_ms=800,latency_factor=1.4,paths=/search|/bookings,start_after=10,not_ready=true" */
 export function parseFaultInjection(spec: string): FaultInjection | string {
   const out: FaultInjection = {
     errorRate: 0,
@@ -27,6 +29,7 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
     errorStatus: 500,
     paths: [],
     startAfter: 0,
+    notReady: false,
   };
   for (const part of spec
     .split(',')
@@ -56,10 +59,13 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
       if (!(Number.isInteger(n) && n >= 0))
         return `start_after must be a whole number of requests (got "${value}")`;
       out.startAfter = n;
+    } else if (key === 'not_ready') {
+      if (value !== 'true' && value !== 'false') return `not_ready must be true or false (got "${value}")`;
+      out.notReady = value === 'true';
     } else if (key === 'paths') {
       out.paths = value.split('|').filter(Boolean);
     } else {
-      return `unknown key "${key}"; expected error_rate, error_status, latency_ms, latency_factor, paths or start_after`;
+      return `unknown key "${key}"; expected error_rate, error_status, latency_ms, latency_factor, paths, start_after or not_ready`;
     }
   }
   return out;
@@ -67,7 +73,8 @@ export function parseFaultInjection(spec: string): FaultInjection | string {
 
 /**
  * Deliberate failures and latency, for proving that releases roll back. Health and metrics are
- * never touched, so a faulty process still looks alive and can be measured.
+ * never touched, so a faulty process still looks alive and can be measured; only `not_ready` acts
+ * on readiness, through a failing check of its own (see the server's app).
  */
 export const faultInjectionPlugin = fp<{ faults: FaultInjection; random?: () => number }>(
   async (app: FastifyInstance, { faults, random = Math.random }) => {
