@@ -141,6 +141,18 @@ const ENDPOINTS: Endpoint[] = [
     request: (f) => ({ method: 'POST', url: `/users/${f.targetId}/enable` }),
   },
   {
+    name: 'GET /notifications/outbox',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/notifications/outbox' }),
+  },
+  {
+    name: 'GET /notifications/outbox/:id',
+    level: 'admin',
+    ok: 404,
+    request: () => ({ method: 'GET', url: '/notifications/outbox/00000000-0000-4000-8000-000000000000' }),
+  },
+  {
     // Without running background jobs the test app answers 503 jobs_unavailable once past the role check.
     name: 'POST /notifications/dead-letters/retry-all',
     level: 'admin',

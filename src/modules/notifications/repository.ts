@@ -93,10 +93,24 @@ export function createNotificationsRepository(base: Db) {
         .executeTakeFirst();
     },
 
-    async markSent(eventId: string, subject: string, messageId: string, at: Date, db: Db = base) {
+    async markSent(
+      eventId: string,
+      message: { subject: string; text: string; html: string },
+      messageId: string,
+      at: Date,
+      db: Db = base,
+    ) {
       await db
         .updateTable('notification_deliveries')
-        .set({ status: 'sent', subject, message_id: messageId, sent_at: at, last_error: null })
+        .set({
+          status: 'sent',
+          subject: message.subject,
+          body_text: message.text,
+          body_html: message.html,
+          message_id: messageId,
+          sent_at: at,
+          last_error: null,
+        })
         .where('event_id', '=', eventId)
         .execute();
     },
@@ -130,6 +144,58 @@ export function createNotificationsRepository(base: Db) {
         .orderBy('e.occurred_at', 'desc')
         .limit(limit)
         .execute();
+    },
+
+    /** Everyone's notifications, newest first; with `recipient`, those sent or addressed to it. */
+    listAll(opts: { limit: number; recipient?: { email: string; userIds: string[] } }, db: Db = base) {
+      let q = db
+        .selectFrom('outbox_events as e')
+        .leftJoin('notification_deliveries as d', 'd.event_id', 'e.id')
+        .select([
+          'e.id',
+          'e.type',
+          'e.aggregate_id',
+          'e.occurred_at',
+          'e.relayed_at',
+          'e.recipient_user_id',
+          'e.recipient_email',
+          'd.recipient',
+          'd.status',
+          'd.subject',
+          'd.attempts',
+          'd.sent_at',
+        ]);
+      const r = opts.recipient;
+      if (r) {
+        q = q.where((w) =>
+          w.or([
+            w('d.recipient', '=', r.email),
+            w('e.recipient_email', '=', r.email),
+            ...(r.userIds.length ? [w('e.recipient_user_id', 'in', r.userIds)] : []),
+          ]),
+        );
+      }
+      return q.orderBy('e.occurred_at', 'desc').limit(opts.limit).execute();
+    },
+
+    /** One event with its delivery, the stored email included. */
+    findWithDelivery(eventId: string, db: Db = base) {
+      return db
+        .selectFrom('outbox_events as e')
+        .leftJoin('notification_deliveries as d', 'd.event_id', 'e.id')
+        .selectAll('e')
+        .select([
+          'd.status',
+          'd.subject',
+          'd.body_text',
+          'd.body_html',
+          'd.recipient',
+          'd.message_id',
+          'd.attempts',
+          'd.sent_at',
+        ])
+        .where('e.id', '=', eventId)
+        .executeTakeFirst();
     },
 
     eventsWithDeliveries(ids: string[], db: Db = base) {

@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDeps } from '../module.js';
-import { DeadLetter, DeadLetterParams, ListQuery, NotificationList, RetryAllResult } from './schemas.js';
+import {
+  DeadLetter,
+  DeadLetterParams,
+  ListQuery,
+  NotificationList,
+  Outbox,
+  OutboxMessage,
+  OutboxParams,
+  OutboxQuery,
+  RetryAllResult,
+} from './schemas.js';
 import type { NotificationsService } from './service.js';
 
 export const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps<NotificationsService>> = async (
@@ -22,6 +32,34 @@ export const notificationsRoutes: FastifyPluginAsyncZod<RouteDeps<NotificationsS
       },
     },
     async (request) => notifications.listOwn(request.principal!.userId, request.query.limit),
+  );
+
+  app.get(
+    '/notifications/outbox',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        ...doc,
+        summary: "Everyone's notifications, newest first, optionally for one recipient (admin)",
+        querystring: OutboxQuery,
+        response: { 200: Outbox },
+      },
+    },
+    async (request) => notifications.outbox(request.query),
+  );
+
+  app.get(
+    '/notifications/outbox/:id',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        ...doc,
+        summary: 'The email of a notification: as sent, or a preview before it goes out (admin)',
+        params: OutboxParams,
+        response: { 200: OutboxMessage },
+      },
+    },
+    async (request) => notifications.message(request.params.id),
   );
 
   app.get(

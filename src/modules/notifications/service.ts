@@ -10,7 +10,7 @@ import type { IdentityService } from '../identity/service.js';
 import type { DomainEvent } from './events.js';
 import type { Mailer } from './mailer.js';
 import { createNotificationsRepository } from './repository.js';
-import type { DeadLetter, NotificationList } from './schemas.js';
+import type { DeadLetter, NotificationList, Outbox, OutboxMessage } from './schemas.js';
 import { renderMessage } from './templates.js';
 
 export const DELIVER_JOB = 'notifications.deliver';
@@ -113,7 +113,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       const message = renderMessage(event, to.name, deps.publicUrl);
       try {
         const info = await mailer.send({ to: to.email, messageId: `<${eventId}@voyage>`, ...message });
-        await repo.markSent(eventId, message.subject, info.messageId, clock.now());
+        await repo.markSent(eventId, message, info.messageId, clock.now());
         deliveries.inc({ outcome: 'sent' });
         log.info({ eventId, type: row.type, attempt: claim.attempts, via: mailer.kind }, 'notification sent');
         return 'sent';
@@ -138,6 +138,64 @@ export function createNotificationsService(deps: NotificationsDeps) {
           sentAt: r.sent_at ? r.sent_at.toISOString() : null,
         })),
       };
+    },
+
+    /** Everyone's notifications (admin), newest first; `recipient` narrows to one address. */
+    async outbox(q: { limit: number; recipient?: string }): Promise<Outbox> {
+      let recipient: { email: string; userIds: string[] } | undefined;
+      if (q.recipient) {
+        const email = q.recipient.toLowerCase();
+        const users = await identity.findUsers({ q: email, limit: 20 });
+        recipient = { email, userIds: users.filter((u) => u.email.toLowerCase() === email).map((u) => u.id) };
+      }
+      const rows = await repo.listAll({ limit: q.limit, recipient });
+      const emails = new Map<string, string | null>();
+      for (const r of rows) {
+        if (r.recipient || r.recipient_email || !r.recipient_user_id || emails.has(r.recipient_user_id))
+          continue;
+        const to = await recipientOf(r);
+        emails.set(r.recipient_user_id, to?.email ?? null);
+      }
+      return {
+        notifications: rows.map((r) => ({
+          id: r.id,
+          type: r.type,
+          subjectId: r.aggregate_id,
+          occurredAt: r.occurred_at.toISOString(),
+          status: r.status ?? (r.relayed_at ? 'queued' : 'pending'),
+          subject: r.subject ?? null,
+          attempts: r.attempts ?? 0,
+          sentAt: r.sent_at ? r.sent_at.toISOString() : null,
+          recipient:
+            r.recipient ??
+            r.recipient_email ??
+            (r.recipient_user_id ? emails.get(r.recipient_user_id) : null) ??
+            null,
+        })),
+      };
+    },
+
+    /** A notification's email: the one stored when it was sent, or else rendered now as a preview. */
+    async message(eventId: string): Promise<OutboxMessage> {
+      const row = await repo.findWithDelivery(eventId);
+      if (!row) throw notFound('notification_not_found', 'No notification with this id');
+      const status: OutboxMessage['status'] = row.status ?? (row.relayed_at ? 'queued' : 'pending');
+      const base = { id: row.id, type: row.type, status, messageId: row.message_id ?? null };
+      if (row.status === 'sent' && row.subject && row.body_text !== null && row.body_html !== null) {
+        return {
+          ...base,
+          source: 'sent',
+          to: row.recipient,
+          subject: row.subject,
+          text: row.body_text,
+          html: row.body_html,
+          sentAt: row.sent_at ? row.sent_at.toISOString() : null,
+        };
+      }
+      const to = await recipientOf(row);
+      const event = { type: row.type, aggregateId: row.aggregate_id, payload: row.payload } as DomainEvent;
+      const rendered = renderMessage(event, to?.name ?? 'there', deps.publicUrl);
+      return { ...base, source: 'preview', to: to?.email ?? null, ...rendered, sentAt: null };
     },
 
     /** Emails whose retries ran out, newest first. */

@@ -21,6 +21,9 @@ export interface NotificationDeliveriesTable {
   attempts: number;
   subject: string | null;
   message_id: string | null;
+  /** The email as sent. */
+  body_text: string | null;
+  body_html: string | null;
   last_error: string | null;
   claimed_at: Date | null;
   sent_at: Date | null;

@@ -2904,6 +2904,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notifications/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone's notifications, newest first, optionally for one recipient (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    recipient?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notifications: {
+                                attempts: number;
+                                /** Format: uuid */
+                                id: string;
+                                occurredAt: string;
+                                recipient: string | null;
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "queued" | "sending" | "sent" | "failed";
+                                subject: string | null;
+                                /** Format: uuid */
+                                subjectId: string;
+                                /** @enum {string} */
+                                type: "booking.confirmed" | "booking.cancelled" | "trip.shared" | "plan.ready" | "account.password_reset" | "account.verify_email";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/outbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The email of a notification: as sent, or a preview before it goes out (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            html: string;
+                            /** Format: uuid */
+                            id: string;
+                            messageId: string | null;
+                            sentAt: string | null;
+                            /** @enum {string} */
+                            source: "sent" | "preview";
+                            /** @enum {string} */
+                            status: "pending" | "queued" | "sending" | "sent" | "failed";
+                            subject: string;
+                            text: string;
+                            to: string | null;
+                            /** @enum {string} */
+                            type: "booking.confirmed" | "booking.cancelled" | "trip.shared" | "plan.ready" | "account.password_reset" | "account.verify_email";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/places": {
         parameters: {
             query?: never;
