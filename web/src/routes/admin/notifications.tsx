@@ -1,9 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Button, Form } from 'react-aria-components';
 import { api, unwrap } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { TextInput } from '../../components/Fields';
 import { t } from '../../i18n';
 import { Confirm } from './confirm';
+import { EmailView } from './email-view';
 
 const s = t.adminNotifications;
 const when = (iso: string | null) =>
@@ -14,15 +17,36 @@ const when = (iso: string | null) =>
     : '—';
 
 function Outbox() {
+  const [recipient, setRecipient] = useState('');
   const outbox = useQuery({
-    queryKey: ['admin', 'notifications', 'outbox'],
-    queryFn: () => unwrap(api.GET('/notifications', { params: { query: { limit: 50 } } })),
+    queryKey: ['admin', 'notifications', 'outbox', recipient],
+    queryFn: () =>
+      unwrap(
+        api.GET('/notifications/outbox', {
+          params: { query: { limit: 50, ...(recipient ? { recipient } : {}) } },
+        }),
+      ),
   });
   const rows = outbox.data?.notifications ?? [];
   return (
     <section className="card stack" aria-labelledby="outbox-title">
       <h2 id="outbox-title">{s.outbox}</h2>
       <p className="hint">{s.outboxHint}</p>
+      <Form
+        role="search"
+        aria-label={s.findRecipient}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setRecipient(String(new FormData(e.currentTarget).get('recipient')).trim());
+        }}
+      >
+        <div className="row wrap">
+          <TextInput label={s.recipientFilter} name="recipient" type="email" />
+          <Button type="submit" className="button">
+            {s.filter}
+          </Button>
+        </div>
+      </Form>
       <ErrorBanner error={outbox.error} onRetry={() => void outbox.refetch()} />
       {outbox.isSuccess && rows.length === 0 && <p>{s.noOutbox}</p>}
       {rows.length > 0 && (
@@ -33,10 +57,14 @@ function Outbox() {
               <tr>
                 <th scope="col">{s.occurred}</th>
                 <th scope="col">{s.type}</th>
+                <th scope="col">{s.recipient}</th>
                 <th scope="col">{s.subject}</th>
                 <th scope="col">{s.status}</th>
                 <th scope="col">{s.attempts}</th>
                 <th scope="col">{s.sent}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{s.view}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -46,10 +74,14 @@ function Outbox() {
                   <td>
                     <code>{n.type}</code>
                   </td>
+                  <td className="mono">{n.recipient ?? '—'}</td>
                   <td>{n.subject ?? '—'}</td>
                   <td>{s.statuses[n.status] ?? n.status}</td>
                   <td>{n.attempts}</td>
                   <td>{when(n.sentAt)}</td>
+                  <td>
+                    <EmailView id={n.id} subject={n.subject} />
+                  </td>
                 </tr>
               ))}
             </tbody>
