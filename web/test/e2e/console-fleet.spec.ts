@@ -87,7 +87,7 @@ describe('operator console: fleet, room inventory and the flight schedule', () =
     await section('Fleet');
     await admin.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
     await admin.getByRole('table').getByRole('row').nth(1).waitFor();
-    const location = await admin.getByLabel('Location').inputValue();
+    const location = await admin.getByLabel('Location', { exact: true }).inputValue();
 
     const add = admin.getByRole('region', { name: 'Add a car' });
     await add.getByLabel('Make').fill('Skoda');
@@ -121,10 +121,12 @@ describe('operator console: fleet, room inventory and the flight schedule', () =
       `/cars?locationId=${location}&limit=500`,
     );
     const carId = cars.json.cars.find((c) => c.model === 'Octavia-E2E')!.id;
+    // One clock reading: two would make the window a few ms over two days, charged as three.
+    const now = Date.now();
     const booked = await call<{ id: string; totalAmount: number }>(traveller, 'POST', '/bookings', {
       carId,
-      pickupTime: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      dropoffTime: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+      pickupTime: new Date(now + 3 * 86_400_000).toISOString(),
+      dropoffTime: new Date(now + 5 * 86_400_000).toISOString(),
     });
     expect(booked.status).toBe(201);
     expect(booked.json.totalAmount).toBe(2 * 5200);
@@ -151,6 +153,43 @@ describe('operator console: fleet, room inventory and the flight schedule', () =
         .filter({ hasText: `car:${carId}` })
         .count(),
     ).resolves.toBe(5);
+  });
+
+  it('adds a location, and a car at it that travellers then find there', async () => {
+    await section('Fleet');
+    await admin.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
+    await admin.getByLabel('Filter cars').fill('');
+    const form = admin.getByRole('region', { name: 'Add a location' });
+    await form.getByLabel('Location name').fill('Bordeaux Saint-Jean');
+    await form.getByLabel('City').fill('Bordeaux');
+    await form.getByLabel('Country').fill('fr');
+    await form.getByLabel('Latitude').fill('44.8256');
+    await form.getByLabel('Longitude').fill('-0.5563');
+    await form.getByLabel('Time zone').fill('Europe/Paris');
+    await form.getByRole('button', { name: 'Add location' }).click();
+    await confirm(admin, 'Add Bordeaux Saint-Jean in Bordeaux?');
+    await admin.getByText('Bordeaux Saint-Jean added. Add its cars below.').waitFor();
+    // The new location is the one shown, with no car yet.
+    await expect(
+      admin.getByLabel('Location', { exact: true }).locator('option:checked').innerText(),
+    ).resolves.toBe('Bordeaux · Bordeaux Saint-Jean');
+    await admin.getByText('No car matches at this location.').waitFor();
+
+    const add = admin.getByRole('region', { name: 'Add a car' });
+    await add.getByLabel('Make').fill('Renault');
+    await add.getByLabel('Model').fill('Clio-Bordeaux');
+    await add.getByLabel('Daily rate (EUR)').fill('39');
+    await add.getByRole('button', { name: 'Add car' }).click();
+    await confirm(admin, 'Add Renault Clio-Bordeaux at Bordeaux Saint-Jean?');
+    await admin.getByRole('row', { name: /Renault Clio-Bordeaux/ }).waitFor();
+    await visit(admin, 'console-fleet-location');
+
+    const found = await call<{ cars: { model: string }[] }>(
+      traveller,
+      'GET',
+      '/search?lat=44.8256&lng=-0.5563&radiusKm=5',
+    );
+    expect(found.json.cars.map((c) => c.model)).toContain('Clio-Bordeaux');
   });
 
   it('edits room inventory, and refuses a night below what is booked', async () => {

@@ -9,6 +9,7 @@ import { toMinor } from '../../format';
 import { t } from '../../i18n';
 import { Confirm } from './confirm';
 import { type Car, CarRow, carName } from './fleet-car';
+import { AddLocation } from './fleet-location';
 
 type Location =
   paths['/locations']['get']['responses'][200]['content']['application/json']['locations'][number];
@@ -175,6 +176,13 @@ export function FleetPage() {
         </>
       )}
       {location && <AddCar location={location} onDone={setMessage} />}
+      <AddLocation
+        onDone={(msg, id) => {
+          setMessage(msg);
+          setChosen(id);
+          setShown(PAGE);
+        }}
+      />
     </section>
   );
 }
