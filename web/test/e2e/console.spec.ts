@@ -166,6 +166,8 @@ describe('operator console: admins with MFA run flags, users and the audit log',
     // Signing in again: the sign-in form asks for the code, and the console opens at once.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, ADMIN);
+    await page.getByLabel('Six-digit code').waitFor();
+    await visit(page, 'console-mfa-sign-in');
     await page.getByLabel('Six-digit code').fill(
       // The next time step (within the server's tolerance): a code is accepted once.
       await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }),

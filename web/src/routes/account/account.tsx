@@ -45,7 +45,14 @@ export function SignIn() {
         </p>
       )}
       {!reason && next !== '/' && <p className="banner info">{t.account.needSignIn}</p>}
-      <ErrorBanner error={signIn.error} />
+      {/* The server asking for the code is the next step of signing in, not a failure. */}
+      {errCode === 'mfa_required' ? (
+        <p role="status" className="banner info">
+          {t.errors.mfa_required}
+        </p>
+      ) : (
+        <ErrorBanner error={signIn.error} />
+      )}
       <Form
         onSubmit={(e) => {
           e.preventDefault();
