@@ -20,6 +20,7 @@ import idempotencyKeysAnyOperation from './20261206210000_idempotency_keys_any_o
 import sessions from './20261206211000_sessions.js';
 import accountLifecycle from './20261206212000_account_lifecycle.js';
 import loginLockouts from './20261206220000_login_lockouts.js';
+import operations from './20261207110000_operations.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -44,4 +45,5 @@ export const migrations: MigrationIndex = {
   '20261206211000_sessions': sessions,
   '20261206212000_account_lifecycle': accountLifecycle,
   '20261206220000_login_lockouts': loginLockouts,
+  '20261207110000_operations': operations,
 };
