@@ -63,7 +63,7 @@ function Progress({ id }: { id: string }) {
   const backupId = (data.result?.backupId as string | undefined) ?? data.backupId ?? '';
   const verified = data.result?.verification !== undefined;
   return (
-    <section className="card stack" aria-labelledby="progress-title">
+    <section className="card console-gap" aria-labelledby="progress-title">
       <h2 id="progress-title">
         {s.progressTitle}: {s.kinds[data.kind]} · {s.statuses[data.status]}
       </h2>
@@ -115,14 +115,16 @@ function Checksums({ b }: { b: Backup }) {
       </summary>
       <span className="console-line">{s.fileChecksum}</span>
       <code className="details">{b.sha256}</code>
-      <span className="console-line">{s.tableChecksums(b.tables.length)}</span>
-      <ul className="mono">
-        {b.tables.map((x) => (
-          <li key={x.table}>
-            {x.table}: {x.rows} · {x.checksum}
-          </li>
-        ))}
-      </ul>
+      <details>
+        <summary>{s.tableChecksums(b.tables.length)}</summary>
+        <ul className="mono">
+          {b.tables.map((x) => (
+            <li key={x.table}>
+              {x.table}: {x.rows} · {x.checksum}
+            </li>
+          ))}
+        </ul>
+      </details>
     </details>
   );
 }
@@ -150,7 +152,7 @@ export function BackupsPage() {
   const limit = newest ? formatAge(newest.thresholdSeconds) : '';
   const rows = list.data?.backups ?? [];
   return (
-    <section className="stack">
+    <section>
       <h1>{s.title}</h1>
       <p className="hint">{s.intro}</p>
       <ErrorBanner error={list.error} onRetry={() => void list.refetch()} />
@@ -163,7 +165,7 @@ export function BackupsPage() {
               : s.newestTooOld(formatAge(newest.ageSeconds ?? 0), limit)}
         </p>
       )}
-      <section className="card stack" aria-labelledby="start-title">
+      <section className="card console-gap" aria-labelledby="start-title">
         <h2 id="start-title">{s.start}</h2>
         <div className="row wrap">
           <Checkbox className="check" isSelected={verifyAfter} onChange={setVerifyAfter}>
@@ -182,7 +184,7 @@ export function BackupsPage() {
         <StartError error={backUp.error ?? verify.error} />
       </section>
       {followed && <Progress key={followed} id={followed} />}
-      <section className="card stack" aria-labelledby="list-title">
+      <section className="card console-gap" aria-labelledby="list-title">
         <h2 id="list-title">{s.list}</h2>
         {list.isSuccess && rows.length === 0 && <p>{s.none}</p>}
         {rows.length > 0 && (
@@ -207,11 +209,11 @@ export function BackupsPage() {
                   <tr key={b.id}>
                     <td>
                       {when(b.createdAt)}
-                      <span className="console-line mono">{b.id}</span>
+                      <code className="console-line">{b.id}</code>
                     </td>
                     <td>{formatAge(b.ageSeconds)}</td>
                     <td>{s.backupKinds[b.kind] ?? b.kind}</td>
-                    <td>{formatSize(b.sizeBytes)}</td>
+                    <td style={{ whiteSpace: 'nowrap' }}>{formatSize(b.sizeBytes)}</td>
                     <td>
                       <Verification v={b.verification} />
                     </td>
