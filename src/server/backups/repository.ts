@@ -19,7 +19,7 @@ export function createOperationsRepository(base: Db) {
         backupId: string | null;
         options: Record<string, unknown>;
         steps: string[];
-        requestedBy: string;
+        requestedBy: string | null;
         at: Date;
       },
       db: OpsDb = ops,

@@ -107,7 +107,11 @@ export async function runOperation(
     if (op.kind === 'backup.create') {
       const [previous] = await backups.list();
       t.phase('digesting-tables', previous?.manifest.tables.length ?? 0);
-      const created = await backups.create({ kind: 'manual', progress: t.progress });
+      const scheduled = (op.options as { scheduled?: boolean }).scheduled === true;
+      const created = await backups.create({
+        kind: scheduled ? 'scheduled' : 'manual',
+        progress: t.progress,
+      });
       backupId = created.id;
       manifest = {
         id: created.id,

@@ -165,6 +165,28 @@ export function createBackupConsole(ctx: AppContext) {
       if (!(await ctx.backupStore.get(backupId))) throw notFound('backup_not_found', `No backup ${backupId}`);
       return start('backup.verify', who, { backupId, verify: true });
     },
+    /**
+     * Takes the one backup slot for a scheduled run, as an operation of no one's; null while a
+     * console operation holds it.
+     */
+    async claimScheduled(verify: boolean): Promise<string | null> {
+      await reap();
+      const steps = [...STEPS.create, ...(verify ? STEPS.verify : [])];
+      try {
+        const row = await repo.insert({
+          kind: 'backup.create',
+          backupId: null,
+          options: { verify, scheduled: true },
+          steps,
+          requestedBy: null,
+          at: ctx.clock.now(),
+        });
+        return row.id;
+      } catch (err) {
+        if ((err as { code?: string }).code === '23505') return null;
+        throw err;
+      }
+    },
     async operation(id: string) {
       await reap();
       const op = await repo.get(id);
