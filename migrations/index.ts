@@ -21,6 +21,7 @@ import sessions from './20261206211000_sessions.js';
 import accountLifecycle from './20261206212000_account_lifecycle.js';
 import loginLockouts from './20261206220000_login_lockouts.js';
 import notificationBodies from './20261207100000_notification_bodies.js';
+import operations from './20261207110000_operations.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -46,4 +47,5 @@ export const migrations: MigrationIndex = {
   '20261206212000_account_lifecycle': accountLifecycle,
   '20261206220000_login_lockouts': loginLockouts,
   '20261207100000_notification_bodies': notificationBodies,
+  '20261207110000_operations': operations,
 };

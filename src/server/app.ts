@@ -21,6 +21,8 @@ import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
 import { tileSource, webAppPlugin } from '../platform/http/web-app.js';
 import { VERSION } from '../version.js';
+import { backupRoutes } from './backups/routes.js';
+import { createBackupConsole } from './backups/service.js';
 import type { AppContext } from './context.js';
 import { createServices, type Services } from './services.js';
 
@@ -113,6 +115,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     if (module.constraints) app.registerConstraintErrors(module.constraints);
     await app.register(module.routes, { service: services[module.name], config });
   }
+  // The console's backups: the backup store and the database itself, not a module's business.
+  await app.register(backupRoutes, { backups: createBackupConsole(ctx) });
 
   return app;
 }

@@ -229,6 +229,31 @@ const ENDPOINTS: Endpoint[] = [
       url: '/flights/routes/00000000-0000-4000-8000-000000000000/departures',
     }),
   },
+  {
+    name: 'GET /admin/backups',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/admin/backups' }),
+  },
+  {
+    // Without running background jobs the test app answers 503 jobs_unavailable once past the role check.
+    name: 'POST /admin/backups',
+    level: 'admin',
+    ok: 503,
+    request: () => ({ method: 'POST', url: '/admin/backups', payload: { verify: true } }),
+  },
+  {
+    name: 'POST /admin/backups/:id/verify',
+    level: 'admin',
+    ok: 404,
+    request: () => ({ method: 'POST', url: '/admin/backups/20200101T000000Z-abcd/verify' }),
+  },
+  {
+    name: 'GET /admin/backups/operations/:id',
+    level: 'admin',
+    ok: 404,
+    request: () => ({ method: 'GET', url: '/admin/backups/operations/00000000-0000-4000-8000-000000000000' }),
+  },
 ];
 
 describe('authorisation matrix: accounts and admin', () => {

@@ -38,6 +38,25 @@ describe('the scheduled backup job', () => {
       `\nvoyage_backup_last_success_timestamp_seconds ${new Date(backup!.manifest.createdAt).getTime() / 1000}\n`,
     );
   });
+
+  it('runs as an operation in the console’s backup slot, and waits while a console operation holds it', async () => {
+    const pool = t.db.database.pool;
+    const ran = await pool.query(`SELECT kind, status, options, requested_by FROM operations`);
+    expect(ran.rows).toEqual([
+      {
+        kind: 'backup.create',
+        status: 'done',
+        options: { verify: true, scheduled: true },
+        requested_by: null,
+      },
+    ]);
+    await pool.query(`INSERT INTO operations (kind, steps) VALUES ('backup.verify', '{checking-file}')`);
+    const job = t.ctx.jobs.definitions.get('ops.backup')!;
+    await expect(job.handler({} as never, { id: 'test', name: 'ops.backup' })).rejects.toThrow(
+      /started from the console is running/,
+    );
+    expect(await t.ctx.backupStore.list()).toHaveLength(1);
+  });
 });
 
 describe('with BACKUP_SCHEDULE=off', () => {

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badTokens, hostileRequests, operations, problem } from '../../test/helpers/hostile.js';
 import { createTestApp, signInAdmin, signUp, type TestApp } from '../../test/helpers/test-app.js';
+import { defineBackupOperationsJob } from './backups/job.js';
 
 /**
  * Every operation in the OpenAPI document, as a user, an admin, anonymously and with bad tokens
@@ -10,10 +14,14 @@ import { createTestApp, signInAdmin, signUp, type TestApp } from '../../test/hel
 describe('hostile input on every operation', () => {
   let t: TestApp;
   let identities: [string, Record<string, string>][];
+  let backupDir: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    // As the server runs: background jobs started, so that the dead-letter operations are real.
+    // Backups that hostile input starts are real: they go to a folder of this run's own.
+    backupDir = await mkdtemp(path.join(os.tmpdir(), 'voyage-hostile-backups-'));
+    t = await createTestApp({ env: { BACKUP_DIR: backupDir } });
+    // As the server runs: background jobs started, so that the dead-letter and backup operations are real.
+    defineBackupOperationsJob(t.ctx);
     await t.ctx.jobs.start();
     const user = await signUp(t.app);
     const admin = await signInAdmin(t);
@@ -34,7 +42,10 @@ describe('hostile input on every operation', () => {
       ),
     ];
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await rm(backupDir, { recursive: true, force: true });
+  });
 
   it('answers ≥ 10,000 hostile requests without a 5xx, every 4xx in the error shape', async () => {
     const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();

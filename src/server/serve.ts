@@ -5,6 +5,7 @@ import { isConnectionError } from '../platform/db/errors.js';
 import { activeTracing } from '../platform/observability/tracing.js';
 import { buildApp } from './app.js';
 import { defineBackupJob } from './backup-job.js';
+import { defineBackupOperationsJob } from './backups/job.js';
 import { type AppContext, createContext } from './context.js';
 import { defineJobs } from './jobs.js';
 import { listenWithGrace, publicUrl } from './lifecycle.js';
@@ -59,6 +60,7 @@ export async function serve(config: Config, secrets: Secrets, opts: ServeOptions
   await opts.beforeListen?.(ctx, services);
   defineJobs(ctx, services);
   defineBackupJob(ctx);
+  defineBackupOperationsJob(ctx);
   await ctx.jobs.start();
   ctx.health.register('jobs', async () => ctx.jobs.boss !== undefined);
   starting = undefined;

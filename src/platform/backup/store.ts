@@ -67,7 +67,7 @@ export function backupId(at: Date): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-const ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+export const BACKUP_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
@@ -80,7 +80,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
 
 export function fileBackupStore(dir: string): BackupStore {
   const folder = (id: string) => {
-    if (!ID.test(id)) throw new Error(`not a backup id: ${id}`);
+    if (!BACKUP_ID.test(id)) throw new Error(`not a backup id: ${id}`);
     return path.join(dir, id);
   };
   async function get(id: string): Promise<StoredBackup | undefined> {
@@ -116,7 +116,7 @@ export function fileBackupStore(dir: string): BackupStore {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw err;
       }
-      const found = await Promise.all(names.filter((n) => ID.test(n)).map((n) => get(n)));
+      const found = await Promise.all(names.filter((n) => BACKUP_ID.test(n)).map((n) => get(n)));
       return found
         .filter((b): b is StoredBackup => b !== undefined)
         .sort(

@@ -38,6 +38,259 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backups, newest first, with their verification, and the newest one’s age (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeOperation: {
+                                backupId: string | null;
+                                createdAt: string;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "backup.create" | "backup.verify";
+                                message: string | null;
+                                percent: number;
+                                phase: string | null;
+                                requestedBy: string | null;
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                steps: string[];
+                            } | null;
+                            backups: {
+                                ageSeconds: number;
+                                createdAt: string;
+                                durationMs: number;
+                                /** @enum {string} */
+                                engine: "postgres" | "pglite";
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "scheduled" | "safety";
+                                latestMigration: string | null;
+                                sha256: string;
+                                sizeBytes: number;
+                                tables: {
+                                    checksum: string;
+                                    rows: number;
+                                    table: string;
+                                }[];
+                                verification: {
+                                    at: string;
+                                    durationMs: number;
+                                    indexesChecked: number;
+                                    ok: boolean;
+                                    problems: string[];
+                                    tablesChecked: number;
+                                } | null;
+                            }[];
+                            newest: {
+                                ageSeconds: number | null;
+                                id: string | null;
+                                /** @enum {string} */
+                                state: "ok" | "too_old" | "none";
+                                thresholdSeconds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a backup, verified afterwards when asked (admin); follow it at Location */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        verify?: boolean;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operation: {
+                                backupId: string | null;
+                                createdAt: string;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "backup.create" | "backup.verify";
+                                message: string | null;
+                                percent: number;
+                                phase: string | null;
+                                requestedBy: string | null;
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                steps: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/backups/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a backup into a scratch database and check it (admin); follow it at Location */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operation: {
+                                backupId: string | null;
+                                createdAt: string;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "backup.create" | "backup.verify";
+                                message: string | null;
+                                percent: number;
+                                phase: string | null;
+                                requestedBy: string | null;
+                                result: {
+                                    [key: string]: unknown;
+                                } | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                steps: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/backups/operations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A backup or verify started from the console: its phase, percent and result (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backupId: string | null;
+                            createdAt: string;
+                            error: string | null;
+                            finishedAt: string | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "backup.create" | "backup.verify";
+                            message: string | null;
+                            percent: number;
+                            phase: string | null;
+                            requestedBy: string | null;
+                            result: {
+                                [key: string]: unknown;
+                            } | null;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            steps: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/airports": {
         parameters: {
             query?: never;
