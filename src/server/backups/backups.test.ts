@@ -133,7 +133,9 @@ describe('the console’s backups', () => {
   it('reports a verify of a corrupted backup as failed, with the problem, and lists it so', async () => {
     const list = (await get('/admin/backups')).json();
     const damaged = list.backups.at(-1);
-    await appendFile(path.join(dir, damaged.id, 'datadir.tar.gz'), 'not part of the dump');
+    // The dump file the manifest names: a data-dir archive on PGlite, a pg_dump file on Postgres.
+    const stored = (await t.ctx.backupStore.list()).find((b) => b.manifest.id === damaged.id)!;
+    await appendFile(path.join(dir, damaged.id, stored.manifest.file), 'not part of the dump');
     const started = await post(`/admin/backups/${damaged.id}/verify`);
     expect(started.statusCode, started.body).toBe(202);
     expect(started.json().operation).toMatchObject({ kind: 'backup.verify', backupId: damaged.id });
