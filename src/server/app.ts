@@ -21,6 +21,7 @@ import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
 import { tileSource, webAppPlugin } from '../platform/http/web-app.js';
 import { VERSION } from '../version.js';
+import { adminReleaseRoutes } from './admin-releases.js';
 import type { AppContext } from './context.js';
 import { createServices, type Services } from './services.js';
 
@@ -106,6 +107,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     if (module.constraints) app.registerConstraintErrors(module.constraints);
     await app.register(module.routes, { service: services[module.name], config });
   }
+  // The release controller's console view: the host's concern, served beside every module set.
+  await app.register(adminReleaseRoutes, { config, audit: ctx.audit });
 
   return app;
 }
