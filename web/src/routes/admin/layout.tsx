@@ -160,6 +160,7 @@ export function AdminLayout() {
         <NavLink to="/admin/inventory">{t.adminInventory.nav}</NavLink>
         <NavLink to="/admin/flights">{t.adminFlights.nav}</NavLink>
         <NavLink to="/admin/notifications">{t.adminNotifications.nav}</NavLink>
+        <NavLink to="/admin/releases">{t.adminReleases.nav}</NavLink>
       </nav>
       <Suspense fallback={<p>{t.app.loading}</p>}>
         <Outlet />
