@@ -90,7 +90,7 @@ function Decisions({ tl }: { tl: Timeline }) {
   return (
     <>
       <div className="table-scroll stack">
-        <table>
+        <table className="release-decisions">
           <caption>{r.decisions}</caption>
           <thead>
             <tr>

@@ -20,23 +20,27 @@ const COLORS = {
   rolledBack: '#a4161a',
   quiet: '#9ca3af',
 };
-const HEIGHT = 320;
+const HEIGHT = 220;
 const sec = (iso: string) => Date.parse(iso) / 1000;
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 1000);
 
-/** Canary against baseline per sample, the policy's limits as flat lines. */
-function chartData(tl: Timeline): uPlot.AlignedData {
+type Panel = 'errors' | 'p95';
+
+/** Canary against baseline per sample, in the panel's unit, the policy's limit as a flat line. */
+function chartData(tl: Timeline, panel: Panel): uPlot.AlignedData {
   const xs = tl.samples.map((s) => sec(s.at));
-  const limit = (v: number | null) => xs.map(() => v);
+  const conv = panel === 'errors' ? pct : ms;
+  const pick = (f: { errorRate: number | null; p95Seconds: number | null } | null) =>
+    f ? conv(panel === 'errors' ? f.errorRate : f.p95Seconds) : null;
+  const limit = tl.thresholds
+    ? conv(panel === 'errors' ? tl.thresholds.errorRate : tl.thresholds.p95Seconds)
+    : null;
   return [
     xs,
-    tl.samples.map((s) => pct(s.canary.errorRate)),
-    tl.samples.map((s) => pct(s.baseline?.errorRate)),
-    tl.samples.map((s) => ms(s.canary.p95Seconds)),
-    tl.samples.map((s) => ms(s.baseline?.p95Seconds)),
-    limit(tl.thresholds ? tl.thresholds.errorRate * 100 : null),
-    limit(tl.thresholds ? tl.thresholds.p95Seconds * 1000 : null),
+    tl.samples.map((s) => pick(s.canary)),
+    tl.samples.map((s) => pick(s.baseline)),
+    xs.map(() => limit),
   ];
 }
 
@@ -74,7 +78,7 @@ function drawVerdict(ctx: CanvasRenderingContext2D, verdict: string, x: number, 
 }
 
 /** Vertical lines for steps and course changes, verdict shapes per sample, labels as DOM text. */
-function decisionsPlugin(tl: Timeline): uPlot.Plugin {
+function decisionsPlugin(tl: Timeline, labels: boolean): uPlot.Plugin {
   return {
     hooks: {
       draw: [
@@ -100,17 +104,32 @@ function decisionsPlugin(tl: Timeline): uPlot.Plugin {
               2,
             );
           ctx.setLineDash([]);
-          for (const s of tl.samples)
-            drawVerdict(ctx, s.verdict, u.valToPos(sec(s.at), 'x', true), bbox.top + 10 * dpr, 5 * dpr);
+          const limit = u.data[3]?.[0];
+          if (limit !== null && limit !== undefined) {
+            const y = u.valToPos(limit, 'y', true);
+            ctx.beginPath();
+            ctx.strokeStyle = COLORS.limit;
+            ctx.lineWidth = dpr;
+            ctx.moveTo(bbox.left, y);
+            ctx.lineTo(bbox.left + bbox.width, y);
+            ctx.stroke();
+          }
+          if (labels)
+            for (const s of tl.samples)
+              drawVerdict(ctx, s.verdict, u.valToPos(sec(s.at), 'x', true), bbox.top + 10 * dpr, 5 * dpr);
           ctx.restore();
 
           // Labels as text over the plot: readable, selectable and found by assistive technology.
           for (const old of u.over.querySelectorAll('.release-marker')) old.remove();
+          if (!labels) return;
           const label = (iso: string, text: string, cls: string) => {
             const el = document.createElement('span');
             el.className = `release-marker ${cls}`;
             el.textContent = text;
-            el.style.left = `${u.valToPos(sec(iso), 'x')}px`;
+            const x = u.valToPos(sec(iso), 'x');
+            el.style.left = `${x}px`;
+            // Near the right edge the label goes on the line's left.
+            if (x > u.over.clientWidth - 90) el.classList.add('flip');
             u.over.append(el);
           };
           for (const s of tl.steps) label(s.startedAt, r.step(s.weight), 'step');
@@ -121,63 +140,46 @@ function decisionsPlugin(tl: Timeline): uPlot.Plugin {
   };
 }
 
-function options(tl: Timeline, width: number): uPlot.Options {
+function options(tl: Timeline, width: number, panel: Panel): uPlot.Options {
   const s = r.series;
   const xs = tl.samples.map((x) => sec(x.at));
   const times = [...xs, ...tl.markers.map((m) => sec(m.at)), ...tl.steps.map((x) => sec(x.startedAt))];
   const [min, max] = [Math.min(...times), Math.max(...times)];
   const pad = Math.max(5, (max - min) * 0.04);
+  const errors = panel === 'errors';
+  const value = (_u: uPlot, v: number | null) => (errors ? fmtPct(v) : fmtMs(v));
   return {
     width,
     height: HEIGHT,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
+    cursor: { sync: { key: `release-${tl.id}` } },
+    legend: { live: false },
     scales: {
       x: { time: true, range: () => [min - pad, max + pad] },
-      err: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.15)] },
-      ms: { range: (_u, _lo, hi) => [0, Math.max(10, hi * 1.15)] },
+      y: { range: (_u, _lo, hi) => [0, Math.max(errors ? 1 : 10, hi * 1.15)] },
     },
     series: [
       {},
-      { label: s.canaryErrors, scale: 'err', stroke: COLORS.canary, width: 2, value: (_u, v) => fmtPct(v) },
+      { label: errors ? s.canaryErrors : s.canaryP95, stroke: COLORS.canary, width: 2, value },
       {
-        label: s.baselineErrors,
-        scale: 'err',
-        stroke: COLORS.baseline,
-        width: 2,
-        value: (_u, v) => fmtPct(v),
-      },
-      {
-        label: s.canaryP95,
-        scale: 'ms',
-        stroke: COLORS.canary,
-        width: 2,
-        dash: [6, 4],
-        value: (_u, v) => fmtMs(v),
-      },
-      {
-        label: s.baselineP95,
-        scale: 'ms',
+        label: errors ? s.baselineErrors : s.baselineP95,
         stroke: COLORS.baseline,
         width: 2,
         dash: [6, 4],
-        value: (_u, v) => fmtMs(v),
+        value,
       },
-      { label: s.errorLimit, scale: 'err', stroke: COLORS.limit, width: 1, points: { show: false } },
+      // The limit's values only set the scale; the plugin draws it across the whole plot.
       {
-        label: s.p95Limit,
-        scale: 'ms',
+        label: errors ? s.errorLimit : s.p95Limit,
         stroke: COLORS.limit,
         width: 1,
-        dash: [2, 3],
         points: { show: false },
+        paths: () => null,
+        value,
       },
     ],
-    axes: [
-      { stroke: '#1b2330' },
-      { scale: 'err', label: r.errorAxis, stroke: '#1b2330' },
-      { scale: 'ms', label: r.p95Axis, side: 1, grid: { show: false }, stroke: '#1b2330' },
-    ],
-    plugins: [decisionsPlugin(tl)],
+    axes: [{ stroke: '#1b2330' }, { label: errors ? r.errorAxis : r.p95Axis, stroke: '#1b2330', size: 56 }],
+    plugins: [decisionsPlugin(tl, errors)],
   };
 }
 
@@ -186,23 +188,31 @@ export const fmtPct = (v: number | null | undefined) =>
 export const fmtMs = (v: number | null | undefined) =>
   v === null || v === undefined ? '–' : `${Math.round(v)} ms`;
 
-/** The release's analysis over time: a canvas chart, described for screen readers by its label. */
-export function ReleaseChart({ timeline }: { timeline: Timeline }) {
+function Panel({ timeline, panel }: { timeline: Timeline; panel: Panel }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const plot = new uPlot(options(timeline, el.clientWidth), chartData(timeline), el);
+    const plot = new uPlot(options(timeline, el.clientWidth, panel), chartData(timeline, panel), el);
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: HEIGHT }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.destroy();
     };
-  }, [timeline]);
+  }, [timeline, panel]);
+  return <div ref={box} />;
+}
+
+/**
+ * The release's analysis over time, one panel per figure (5xx rate, p95) on a shared time axis; a
+ * canvas, so described for screen readers by its label and the decisions table below it.
+ */
+export function ReleaseChart({ timeline }: { timeline: Timeline }) {
   return (
     <figure className="release-chart" aria-label={r.chartLabel(timeline.version)}>
-      <div ref={box} />
+      <Panel timeline={timeline} panel="errors" />
+      <Panel timeline={timeline} panel="p95" />
       <figcaption className="hint">{r.legend}</figcaption>
     </figure>
   );

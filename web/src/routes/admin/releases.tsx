@@ -156,7 +156,7 @@ function History({
                 <tr key={h.id}>
                   <td>
                     {utc(h.startedAt)}
-                    <span className="hint mono">{h.id}</span>
+                    <span className="hint release-id">{h.id}</span>
                   </td>
                   <td>
                     <strong>{h.version}</strong>
