@@ -72,7 +72,7 @@ describe('admin releases on a single host', () => {
       p: 0.41,
       detail: expect.stringMatching(/^median 12 ms/),
     });
-    expect(tl.steps.map((s: { weight: number }) => s.weight)).toEqual([10, 50, 100]);
+    expect(tl.steps.map((s: { weight: number }) => s.weight)).toEqual([10, 50]);
     expect(tl.markers.map((m: { kind: string }) => m.kind)).toEqual(['first-canary', 'promoted']);
   });
 

@@ -80,7 +80,7 @@ const failing: MetricVerdict[] = [
   },
 ];
 
-/** v1.1.0 canaried 10 → 50 → 100 % with passing judgements, then promoted. */
+/** v1.1.0 canaried at 10 then 50 % with passing judgements, then promoted to 100 %. */
 export function promotedRecord(id: string, t0: number): ReleaseRecord {
   return {
     id,
@@ -96,7 +96,6 @@ export function promotedRecord(id: string, t0: number): ReleaseRecord {
     steps: [
       { weight: 10, startedAt: at(t0, 10), finishedAt: at(t0, 40) },
       { weight: 50, startedAt: at(t0, 40), finishedAt: at(t0, 70) },
-      { weight: 100, startedAt: at(t0, 70), finishedAt: at(t0, 70) },
     ],
     samples: [
       sample(t0, 15, 10, { errorRate: 0, p95: 0.06 }, 'inconclusive', []),
