@@ -246,7 +246,12 @@ describe('config', () => {
       webhookUrl: undefined,
       prometheusUrl: undefined,
       searchPath: '/opt/bin:/usr/bin',
+      kubernetes: undefined,
     });
+    expect(
+      readConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1', RELEASE_K8S_NAMESPACE: 'voyage-staging' }).config
+        .release.kubernetes,
+    ).toEqual({ namespace: 'voyage-staging' });
     const custom = readConfig({
       RELEASE_STATE_DIR: '/var/lib/voyage/release',
       RELEASE_EDGE_PORT: '80',

@@ -173,6 +173,13 @@ export const envSchema = z.object({
   RELEASE_REPLICAS: int(2, 1, 8),
   RELEASE_PROCESS_MANAGER: z.enum(['supervisor', 'systemd']).default('supervisor'),
   RELEASE_WEBHOOK_URL: httpUrl,
+  // Set in every Kubernetes pod: there, Argo Rollouts owns releases, not the single-host controller.
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  RELEASE_K8S_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(63)
+    .default('voyage'),
   PROMETHEUS_URL: httpUrl,
   // The web app: where its built files are, and the map tiles it shows.
   WEB_DIR: z.string().min(1).optional(),

@@ -72,6 +72,8 @@ export interface Config {
     prometheusUrl: string | undefined;
     /** PATH, for the programs the release controller runs (HAProxy, supervisor, hooks). */
     searchPath: string;
+    /** Running in a Kubernetes pod: Argo Rollouts releases it, in this namespace. */
+    kubernetes: { namespace: string } | undefined;
   };
   /** The web app's built files (served at / by the all and gateway roles) and its map tiles. */
   web: { dir: string; sharedAssetsDir: string | undefined; mapTileUrl: string; mapTileAttribution: string };
@@ -234,6 +236,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       webhookUrl: e.RELEASE_WEBHOOK_URL,
       prometheusUrl: e.PROMETHEUS_URL,
       searchPath: env.PATH || '/usr/local/bin:/usr/bin:/bin',
+      kubernetes: e.KUBERNETES_SERVICE_HOST ? { namespace: e.RELEASE_K8S_NAMESPACE } : undefined,
     },
     web: {
       dir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : path.join(PROJECT_ROOT, 'web', 'dist'),

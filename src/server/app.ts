@@ -21,6 +21,7 @@ import { observabilityPlugin } from '../platform/http/observability-plugin.js';
 import { traceContextPlugin } from '../platform/http/trace-context.js';
 import { tileSource, webAppPlugin } from '../platform/http/web-app.js';
 import { VERSION } from '../version.js';
+import { adminReleaseRoutes } from './admin-releases.js';
 import { backupRoutes } from './backups/routes.js';
 import { createBackupConsole } from './backups/service.js';
 import type { AppContext } from './context.js';
@@ -117,6 +118,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }
   // The console's backups: the backup store and the database itself, not a module's business.
   await app.register(backupRoutes, { backups: createBackupConsole(ctx) });
+  // The release controller's console view: the host's concern, served beside every module set.
+  await app.register(adminReleaseRoutes, { config, audit: ctx.audit });
 
   return app;
 }

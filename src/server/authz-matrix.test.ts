@@ -254,6 +254,31 @@ const ENDPOINTS: Endpoint[] = [
     ok: 404,
     request: () => ({ method: 'GET', url: '/admin/backups/operations/00000000-0000-4000-8000-000000000000' }),
   },
+  // Releases: no release state on the test host, so no release is in progress (409).
+  {
+    name: 'GET /admin/releases',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/admin/releases' }),
+  },
+  {
+    name: 'GET /admin/releases/:id/timeline',
+    level: 'admin',
+    ok: 404,
+    request: () => ({ method: 'GET', url: '/admin/releases/20261201T100000-aaa111/timeline' }),
+  },
+  {
+    name: 'POST /admin/releases/promote',
+    level: 'admin',
+    ok: 409,
+    request: () => ({ method: 'POST', url: '/admin/releases/promote' }),
+  },
+  {
+    name: 'POST /admin/releases/abort',
+    level: 'admin',
+    ok: 409,
+    request: () => ({ method: 'POST', url: '/admin/releases/abort' }),
+  },
 ];
 
 describe('authorisation matrix: accounts and admin', () => {

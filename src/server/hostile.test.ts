@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badTokens, hostileRequests, operations, problem } from '../../test/helpers/hostile.js';
+import { writeReleaseHistory } from '../../test/helpers/release-records.js';
 import { createTestApp, signInAdmin, signUp, type TestApp } from '../../test/helpers/test-app.js';
 import { defineBackupOperationsJob } from './backups/job.js';
 
@@ -18,7 +19,7 @@ describe('hostile input on every operation', () => {
 
   beforeAll(async () => {
     // Backups that hostile input starts are real: they go to a folder of this run's own.
-    backupDir = await mkdtemp(path.join(os.tmpdir(), 'voyage-hostile-backups-'));
+    backupDir = await mkdtemp(path.join(tmpdir(), 'voyage-hostile-backups-'));
     t = await createTestApp({ env: { BACKUP_DIR: backupDir } });
     // As the server runs: background jobs started, so that the dead-letter and backup operations are real.
     defineBackupOperationsJob(t.ctx);
@@ -75,4 +76,45 @@ describe('hostile input on every operation', () => {
     expect(problems.slice(0, 25)).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(10_000);
   }, 600_000);
+});
+
+// The release operations against a host with release history (the suite above has none).
+describe('hostile input on the release operations of a release host', () => {
+  let t: TestApp;
+  let stateDir: string;
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(path.join(tmpdir(), 'voyage-release-hostile-'));
+    await writeReleaseHistory(stateDir);
+    t = await createTestApp({ env: { RELEASE_STATE_DIR: stateDir } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('answers without a 5xx, every 4xx in the error shape', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const ops = operations(spec).filter((op) => op.path.startsWith('/admin/releases'));
+    expect(ops).toHaveLength(4);
+    const problems: string[] = [];
+    for (const [who, auth] of [
+      ['admin', (await signInAdmin(t)).auth],
+      ['user', (await signUp(t.app)).auth],
+    ] as const) {
+      for (const op of ops) {
+        for (const r of hostileRequests(op, auth)) {
+          const res = await t.app.inject({
+            method: r.method as 'GET',
+            url: r.url,
+            headers: r.headers,
+            ...(r.payload !== undefined ? { payload: r.payload } : {}),
+          });
+          const p = problem(res.statusCode, res.body);
+          if (p) problems.push(`${who} ${r.method} ${r.url.slice(0, 120)}: ${p}`);
+        }
+      }
+    }
+    expect(problems.slice(0, 25)).toEqual([]);
+  }, 120_000);
 });

@@ -39,6 +39,7 @@ const InventoryPage = page(() => import('./routes/admin/inventory'), 'InventoryP
 const FlightsPage = page(() => import('./routes/admin/flights'), 'FlightsPage');
 const NotificationsPage = page(() => import('./routes/admin/notifications'), 'NotificationsPage');
 const BackupsPage = page(() => import('./routes/admin/backups'), 'BackupsPage');
+const ReleasesPage = page(() => import('./routes/admin/releases'), 'ReleasesPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -154,6 +155,7 @@ function App() {
               <Route path="flights" element={<FlightsPage />} />
               <Route path="notifications" element={<NotificationsPage />} />
               <Route path="backups" element={<BackupsPage />} />
+              <Route path="releases" element={<ReleasesPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="*" element={<NotFound />} />

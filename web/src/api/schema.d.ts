@@ -291,6 +291,295 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Releases on this host: slots, the release in progress and the history (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: {
+                                id: string;
+                                phase: string;
+                                /** @enum {string|null} */
+                                request: "promote" | "abort" | null;
+                                /** @enum {string} */
+                                slot: "blue" | "green";
+                                step: number | null;
+                                /** @enum {string} */
+                                strategy: "initial" | "canary" | "blueGreen" | "manual";
+                                version: string;
+                                weight: number;
+                            } | null;
+                            /** @enum {string} */
+                            engine: "single-host";
+                            history: {
+                                finishedAt: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "deploy" | "rollback";
+                                /** @enum {string} */
+                                outcome: "in-progress" | "promoted" | "rolled-back" | "aborted" | "failed";
+                                previousVersion: string | null;
+                                reason: string | null;
+                                /** @enum {string} */
+                                slot: "blue" | "green";
+                                startedAt: string;
+                                /** @enum {string} */
+                                strategy: "initial" | "canary" | "blueGreen" | "manual";
+                                totalMs: number | null;
+                                version: string;
+                            }[];
+                            hold: {
+                                /** @enum {string} */
+                                slot: "blue" | "green";
+                                until: string;
+                            } | null;
+                            /** @enum {string|null} */
+                            live: "blue" | "green" | null;
+                            slots: {
+                                live: boolean;
+                                /** @enum {string} */
+                                slot: "blue" | "green";
+                                /** @enum {string} */
+                                status: "empty" | "starting" | "canary" | "preview" | "live" | "standby" | "stopped";
+                                version: string | null;
+                                weight: number;
+                            }[];
+                            stateDir: string;
+                        } | {
+                            commands: {
+                                command: string;
+                                /** @enum {string} */
+                                purpose: "deploy" | "watch" | "promote" | "abort" | "undo";
+                            }[];
+                            /** @enum {string} */
+                            engine: "argo-rollouts";
+                            namespace: string;
+                            rollout: string;
+                        } | {
+                            commands: {
+                                command: string;
+                                /** @enum {string} */
+                                purpose: "deploy" | "watch" | "promote" | "abort" | "undo";
+                            }[];
+                            /** @enum {string} */
+                            engine: "none";
+                            stateDir: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/releases/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One release’s analysis: canary against baseline over time, the limits and each decision (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                at: string;
+                                message: string;
+                            }[];
+                            finishedAt: string | null;
+                            id: string;
+                            judge: {
+                                marginal: number;
+                                pass: number;
+                            } | null;
+                            /** @enum {string} */
+                            kind: "deploy" | "rollback";
+                            markers: {
+                                at: string;
+                                /** @enum {string} */
+                                kind: "first-canary" | "promoted" | "rolled-back" | "aborted" | "failed";
+                                reason: string | null;
+                            }[];
+                            /** @enum {string} */
+                            outcome: "in-progress" | "promoted" | "rolled-back" | "aborted" | "failed";
+                            previousVersion: string | null;
+                            reason: string | null;
+                            samples: {
+                                at: string;
+                                baseline: {
+                                    errorRate: number | null;
+                                    p95Seconds: number | null;
+                                    requests: number;
+                                } | null;
+                                canary: {
+                                    errorRate: number | null;
+                                    p95Seconds: number | null;
+                                    requests: number;
+                                };
+                                metrics: {
+                                    critical: boolean;
+                                    detail: string;
+                                    name: string;
+                                    p: number | null;
+                                    /** @enum {string} */
+                                    result: "pass" | "fail" | "no data";
+                                    weight: number;
+                                }[];
+                                reasons: string[];
+                                score: number | null;
+                                /** @enum {string} */
+                                source: "scrape" | "prometheus";
+                                /** @enum {string} */
+                                verdict: "pass" | "marginal" | "fail" | "inconclusive";
+                                weight: number;
+                            }[];
+                            startedAt: string;
+                            steps: {
+                                finishedAt: string | null;
+                                startedAt: string;
+                                weight: number;
+                            }[];
+                            /** @enum {string} */
+                            strategy: "initial" | "canary" | "blueGreen" | "manual";
+                            thresholds: {
+                                errorRate: number;
+                                p95Seconds: number;
+                            } | null;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/releases/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the release in progress: all traffic back to the live slot (admin; 409 release_not_in_progress) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            aborted: true;
+                            recovered: boolean;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/releases/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Skip the remaining canary steps of the release in progress (admin; 409 release_not_in_progress) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            requested: "promote";
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/airports": {
         parameters: {
             query?: never;

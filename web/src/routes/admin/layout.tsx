@@ -161,6 +161,7 @@ export function AdminLayout() {
         <NavLink to="/admin/flights">{t.adminFlights.nav}</NavLink>
         <NavLink to="/admin/notifications">{t.adminNotifications.nav}</NavLink>
         <NavLink to="/admin/backups">{t.adminBackups.nav}</NavLink>
+        <NavLink to="/admin/releases">{t.adminReleases.nav}</NavLink>
       </nav>
       <Suspense fallback={<p>{t.app.loading}</p>}>
         <Outlet />
