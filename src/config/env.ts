@@ -125,6 +125,7 @@ export const envSchema = z.object({
   SHUTDOWN_DRAIN_DELAY: duration('5s'),
   SHUTDOWN_TIMEOUT: duration('30s'),
   HEALTH_CHECK_TIMEOUT: duration('2s'),
+  METRICS_HISTORY_INTERVAL: duration('10s'),
   SEARCH_CACHE_TTL: duration('0s'),
   VOYAGE_FAULT_INJECTION: z.string().optional(),
   VOYAGE_ALLOW_FAULT_INJECTION: bool(false),

@@ -22,6 +22,7 @@ import { traceContextPlugin } from '../platform/http/trace-context.js';
 import { tileSource, webAppPlugin } from '../platform/http/web-app.js';
 import { VERSION } from '../version.js';
 import type { AppContext } from './context.js';
+import { overviewOptions, overviewRoutes } from './overview/routes.js';
 import { createServices, type Services } from './services.js';
 
 export type App = FastifyInstance<
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     if (module.constraints) app.registerConstraintErrors(module.constraints);
     await app.register(module.routes, { service: services[module.name], config });
   }
+  await app.register(overviewRoutes, overviewOptions(ctx));
 
   return app;
 }
