@@ -217,6 +217,19 @@ const ENDPOINTS: Endpoint[] = [
       url: '/flights/routes/00000000-0000-4000-8000-000000000000/departures',
     }),
   },
+  // The console's overview.
+  {
+    name: 'GET /admin/overview',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/admin/overview' }),
+  },
+  {
+    name: 'GET /admin/metrics/history',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/admin/metrics/history?window=15m' }),
+  },
 ];
 
 describe('authorisation matrix: accounts and admin', () => {

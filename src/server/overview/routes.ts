@@ -86,6 +86,8 @@ const Overview = z.object({
     burnRates: z.array(BurnRate),
     /** The fastest burn that pages (over both of its windows). */
     pageAt: z.number(),
+    /** Why the figures are missing, when their source could not be asked. */
+    unavailable: z.string().optional(),
   }),
 });
 
@@ -148,11 +150,18 @@ const plugin: FastifyPluginAsync<OverviewOptions> = async (base, opts) => {
         pageAt: fastest.factor,
       };
       if (prometheus) {
-        const p = await prometheus.slo();
+        // Health matters most when Prometheus is down too: its figures go missing, not the page.
+        const p = await prometheus.slo().catch((err: Error) => ({
+          budgetRemaining: null,
+          errorRatio1h: null,
+          errorRatio5m: null,
+          unavailable: err.message,
+        }));
         slo = {
           ...common,
           source: 'prometheus',
           measuredOver: `${AVAILABILITY_SLO.periodDays}d`,
+          ...('unavailable' in p ? { unavailable: p.unavailable } : {}),
           budgetRemaining: p.budgetRemaining,
           burnRates: [
             { window: fastest.long, ...rateOf(p.errorRatio1h) },
