@@ -38,6 +38,7 @@ const FleetPage = page(() => import('./routes/admin/fleet'), 'FleetPage');
 const InventoryPage = page(() => import('./routes/admin/inventory'), 'InventoryPage');
 const FlightsPage = page(() => import('./routes/admin/flights'), 'FlightsPage');
 const NotificationsPage = page(() => import('./routes/admin/notifications'), 'NotificationsPage');
+const OverviewPage = page(() => import('./routes/admin/overview'), 'OverviewPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -152,6 +153,7 @@ function App() {
               <Route path="inventory" element={<InventoryPage />} />
               <Route path="flights" element={<FlightsPage />} />
               <Route path="notifications" element={<NotificationsPage />} />
+              <Route path="overview" element={<OverviewPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="*" element={<NotFound />} />
