@@ -24,12 +24,15 @@ export function TimeChart({
   series,
   format,
   color = '#0b5cad',
+  floor = 1,
 }: {
   id: string;
   title: string;
   series: TimeSeries;
   format: (v: number) => string;
   color?: string;
+  /** The y axis reaches at least this high, so that a quiet series does not fill the chart. */
+  floor?: number;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const values = series.y.filter((v): v is number => v !== null);
@@ -46,9 +49,17 @@ export function TimeChart({
         height: 160,
         legend: { show: false },
         cursor: { show: true, drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
+        scales: {
+          x: { time: true },
+          y: { range: (_u, _min, max) => [0, Math.max(floor, (max ?? 0) * 1.15)] },
+        },
         axes: [
-          { values: (_u, ticks) => ticks.map(hhmm), stroke: '#4b5563', grid: { stroke: '#e5e9f0' } },
+          {
+            // Seconds only where the ticks are closer than a minute apart.
+            values: (_u, ticks) => ticks.map(ticks.length > 1 && ticks[1]! - ticks[0]! < 60 ? hhmmss : hhmm),
+            stroke: '#4b5563',
+            grid: { stroke: '#e5e9f0' },
+          },
           {
             values: (_u, ticks) => ticks.map(format),
             size: 64,
@@ -67,7 +78,7 @@ export function TimeChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, format, title, color]);
+  }, [series, format, title, color, floor]);
 
   const latest = series.x
     .map((x, i) => [x, series.y[i] ?? null] as const)

@@ -78,7 +78,7 @@ function Status() {
         </p>
       </section>
 
-      <section className="card wide" aria-labelledby="deps-title">
+      <section className="card" aria-labelledby="deps-title">
         <h2 id="deps-title">{s.dependencies}</h2>
         <p className="hint">{s.dependenciesHint}</p>
         <div className="table-scroll">
@@ -126,21 +126,29 @@ function Traffic() {
     };
   }, [history.data]);
   return (
-    <section className="stack" aria-labelledby="traffic-title">
+    <section className="stack traffic" aria-labelledby="traffic-title">
       <h2 id="traffic-title">{s.traffic}</h2>
       {history.data && <p className="hint">{s.trafficHint(history.data.source, history.data.stepSeconds)}</p>}
       <ErrorBanner error={history.error} onRetry={() => void history.refetch()} />
       {history.data && (
         <div className="charts">
-          <TimeChart id="rate" title={s.requestRate} series={series.rate} format={perSecond} />
+          <TimeChart id="rate" title={s.requestRate} series={series.rate} format={perSecond} floor={1} />
           <TimeChart
             id="errors"
             title={s.errorRate}
             series={series.errors}
             format={errorShare}
+            floor={0.01}
             color="#a4161a"
           />
-          <TimeChart id="p95" title={s.latency} series={series.p95} format={latency} color="#6d28d9" />
+          <TimeChart
+            id="p95"
+            title={s.latency}
+            series={series.p95}
+            format={latency}
+            floor={0.1}
+            color="#6d28d9"
+          />
         </div>
       )}
     </section>
