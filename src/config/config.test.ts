@@ -78,6 +78,8 @@ describe('config', () => {
     [{ LLM_TIMEOUT: 'ages' }, /^LLM_TIMEOUT: expected a duration/],
     [{ PUBLIC_URL: 'voyage.example' }, /^PUBLIC_URL: expected http/],
     [{ REDIS_PREFIX: 'has space' }, /^REDIS_PREFIX:/],
+    [{ METRICS_HISTORY_INTERVAL: '0s' }, /^METRICS_HISTORY_INTERVAL: expected a duration from 1s to 1m/],
+    [{ METRICS_HISTORY_INTERVAL: '5m' }, /^METRICS_HISTORY_INTERVAL: expected a duration from 1s to 1m/],
   ])('names the variable in error %j', (env, pattern) => {
     const p = problems(env as Record<string, string>);
     expect(p.some((line) => pattern.test(line))).toBe(true);
@@ -124,6 +126,11 @@ describe('config', () => {
 
   it('reports every bad variable at once', () => {
     expect(problems({ PORT: 'x', LOG_LEVEL: 'y' })).toHaveLength(2);
+  });
+
+  it('samples the console’s metrics history every 10 s unless told otherwise', () => {
+    expect(readConfig({}).config.metricsHistoryIntervalMs).toBe(10_000);
+    expect(readConfig({ METRICS_HISTORY_INTERVAL: '1s' }).config.metricsHistoryIntervalMs).toBe(1_000);
   });
 
   it('parses durations', () => {

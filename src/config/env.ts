@@ -125,6 +125,11 @@ export const envSchema = z.object({
   SHUTDOWN_DRAIN_DELAY: duration('5s'),
   SHUTDOWN_TIMEOUT: duration('30s'),
   HEALTH_CHECK_TIMEOUT: duration('2s'),
+  // An hour of points is kept: from 3,600 (1 s) down to 60 (1 min).
+  METRICS_HISTORY_INTERVAL: duration('10s').refine(
+    (ms) => ms >= 1_000 && ms <= 60_000,
+    'expected a duration from 1s to 1m',
+  ),
   SEARCH_CACHE_TTL: duration('0s'),
   VOYAGE_FAULT_INJECTION: z.string().optional(),
   VOYAGE_ALLOW_FAULT_INJECTION: bool(false),

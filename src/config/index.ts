@@ -38,6 +38,8 @@ export interface Config {
   logLevel: string;
   shutdown: { drainDelayMs: number; timeoutMs: number };
   healthCheckTimeoutMs: number;
+  /** How often the console's in-process metrics history takes a point (an hour is kept). */
+  metricsHistoryIntervalMs: number;
   searchCacheTtlMs: number;
   /** Only ever set when VOYAGE_ALLOW_FAULT_INJECTION=true; for testing releases. */
   faultInjection: FaultInjection | undefined;
@@ -198,6 +200,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     logLevel: e.LOG_LEVEL,
     shutdown: { drainDelayMs: e.SHUTDOWN_DRAIN_DELAY, timeoutMs: e.SHUTDOWN_TIMEOUT },
     healthCheckTimeoutMs: e.HEALTH_CHECK_TIMEOUT,
+    metricsHistoryIntervalMs: e.METRICS_HISTORY_INTERVAL,
     searchCacheTtlMs: e.SEARCH_CACHE_TTL,
     faultInjection,
     faultInjectionRefused: !!e.VOYAGE_FAULT_INJECTION && !e.VOYAGE_ALLOW_FAULT_INJECTION,

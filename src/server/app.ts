@@ -25,6 +25,7 @@ import { adminReleaseRoutes } from './admin-releases.js';
 import { backupRoutes } from './backups/routes.js';
 import { createBackupConsole } from './backups/service.js';
 import type { AppContext } from './context.js';
+import { overviewOptions, overviewRoutes } from './overview/routes.js';
 import { createServices, type Services } from './services.js';
 
 export type App = FastifyInstance<
@@ -120,6 +121,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(backupRoutes, { backups: createBackupConsole(ctx) });
   // The release controller's console view: the host's concern, served beside every module set.
   await app.register(adminReleaseRoutes, { config, audit: ctx.audit });
+  await app.register(overviewRoutes, overviewOptions(ctx));
 
   return app;
 }

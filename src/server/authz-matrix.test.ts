@@ -279,6 +279,19 @@ const ENDPOINTS: Endpoint[] = [
     ok: 409,
     request: () => ({ method: 'POST', url: '/admin/releases/abort' }),
   },
+  // The console's overview.
+  {
+    name: 'GET /admin/overview',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/admin/overview' }),
+  },
+  {
+    name: 'GET /admin/metrics/history',
+    level: 'admin',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/admin/metrics/history?window=15m' }),
+  },
 ];
 
 describe('authorisation matrix: accounts and admin', () => {

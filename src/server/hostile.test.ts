@@ -76,6 +76,20 @@ describe('hostile input on every operation', () => {
     expect(problems.slice(0, 25)).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(10_000);
   }, 600_000);
+
+  // The console's overview: the history's window is one of a few, never a free duration.
+  it('answers a bad metrics history window with 400 validation_failed', async () => {
+    const admin = identities.find(([who]) => who === 'admin')![1];
+    for (const window of ['1y', '0', '-1h', '', '1h;DROP', '9'.repeat(400), '1h&window=15m', '%00']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/admin/metrics/history?window=${window}`,
+        headers: admin,
+      });
+      expect(res.statusCode, window).toBe(400);
+      expect(res.json().error.code, window).toBe('validation_failed');
+    }
+  });
 });
 
 // The release operations against a host with release history (the suite above has none).

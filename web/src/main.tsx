@@ -40,6 +40,7 @@ const FlightsPage = page(() => import('./routes/admin/flights'), 'FlightsPage');
 const NotificationsPage = page(() => import('./routes/admin/notifications'), 'NotificationsPage');
 const BackupsPage = page(() => import('./routes/admin/backups'), 'BackupsPage');
 const ReleasesPage = page(() => import('./routes/admin/releases'), 'ReleasesPage');
+const OverviewPage = page(() => import('./routes/admin/overview'), 'OverviewPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -156,6 +157,7 @@ function App() {
               <Route path="notifications" element={<NotificationsPage />} />
               <Route path="backups" element={<BackupsPage />} />
               <Route path="releases" element={<ReleasesPage />} />
+              <Route path="overview" element={<OverviewPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>
             <Route path="*" element={<NotFound />} />

@@ -291,6 +291,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/metrics/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Request rate, 5xx share and p95 latency over the last 15m or 1h (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How far back: 15m or 1h (400 validation_failed else) */
+                    window?: "15m" | "1h";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            points: {
+                                /** Format: date-time */
+                                at: string;
+                                errorRatio: number | null;
+                                p95Seconds: number | null;
+                                requestsPerSecond: number;
+                            }[];
+                            /** @enum {string} */
+                            source: "process" | "prometheus";
+                            stepSeconds: number;
+                            /** @enum {string} */
+                            window: "15m" | "1h";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dependency health, version, role and the availability error budget (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checks: {
+                                detail?: unknown;
+                                name: string;
+                                ok: boolean;
+                            }[];
+                            degraded: boolean;
+                            ready: boolean;
+                            role: string;
+                            slo: {
+                                budgetRemaining: number | null;
+                                burnRates: {
+                                    burnRate: number | null;
+                                    errorRatio: number | null;
+                                    window: string;
+                                }[];
+                                measuredOver: string;
+                                objective: number;
+                                pageAt: number;
+                                periodDays: number;
+                                /** @enum {string} */
+                                source: "process" | "prometheus";
+                                unavailable?: string;
+                            };
+                            uptimeSeconds: number;
+                            version: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/releases": {
         parameters: {
             query?: never;

@@ -703,6 +703,53 @@ export const en = {
     results: { pass: 'Pass', fail: 'Fail', 'no data': 'No data' } as Record<string, string>,
     limits: (errorRate: string, p95: string) => `Limits without a baseline: ${errorRate} 5xx, p95 ${p95}.`,
   },
+  adminOverview: {
+    nav: 'Overview',
+    title: 'Overview',
+    intro:
+      'How this Voyage process is doing: its dependencies, its traffic and the availability error budget.',
+    service: 'Service',
+    version: 'Version',
+    role: 'Process role',
+    uptime: 'Up for',
+    readiness: 'Readiness',
+    ready: 'Ready',
+    degraded: 'Ready, degraded',
+    notReady: 'Not ready',
+    dependencies: 'Dependencies',
+    dependenciesHint: 'The readiness checks, run now. A failing non-critical check degrades the service.',
+    dependency: 'Dependency',
+    state: 'State',
+    detail: 'Detail',
+    ok: 'OK',
+    failing: 'Failing',
+    budget: 'Error budget',
+    budgetLeft: 'Error budget left',
+    noBudget: 'No traffic measured yet.',
+    objective: (pct: string, days: number) =>
+      `Objective: ${pct} of requests without a 5xx over ${days} days.`,
+    measuredOver: (source: 'process' | 'prometheus', window: string) =>
+      source === 'prometheus'
+        ? `From Prometheus, over the last ${window}.`
+        : `Measured by this process over the last ${window}, as if that hour were the whole period.`,
+    burnRate: (window: string) => `Burn rate (${window})`,
+    pageAt: (factor: number) => `Pages at ${factor}× over 1 h and 5 min.`,
+    unavailable: (why: string) => `Prometheus could not be asked: ${why}`,
+    traffic: 'Traffic',
+    trafficHint: (source: 'process' | 'prometheus', step: number) =>
+      source === 'prometheus'
+        ? `The last hour from Prometheus, one point every ${step} s.`
+        : `The last hour as this process saw it, one point every ${step} s (probes left out).`,
+    requestRate: 'Request rate',
+    errorRate: 'Error rate (5xx share)',
+    latency: 'Latency, 95th percentile',
+    noData: 'No data yet: points appear as requests arrive.',
+    chartSummary: (latest: string, peak: string, points: number) =>
+      `Latest ${latest}, peak ${peak}, ${points} ${points === 1 ? 'point' : 'points'}.`,
+    showTable: 'Show the latest values as a table',
+    time: 'Time (UTC)',
+    value: 'Value',
+  },
   money: { total: 'Total' },
   errors: {
     fallback: 'Something went wrong. Please try again.',

@@ -153,6 +153,7 @@ export function AdminLayout() {
   return (
     <div className="console">
       <nav aria-label={t.admin.sections} className="subnav">
+        <NavLink to="/admin/overview">{t.adminOverview.nav}</NavLink>
         <NavLink to="/admin/flags">{t.admin.flags}</NavLink>
         <NavLink to="/admin/users">{t.admin.users}</NavLink>
         <NavLink to="/admin/audit">{t.admin.audit}</NavLink>
