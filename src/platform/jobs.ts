@@ -1,7 +1,8 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import { serviceUnavailable } from './http/errors.js';
+import { splitTraceContext, tracer, withTraceContext } from './job-trace.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -63,32 +64,6 @@ async function retryOnDeadlock(fn: () => Promise<void>, attempts = 8): Promise<v
       await new Promise((r) => setTimeout(r, 50 * i + Math.random() * 100));
     }
   }
-}
-
-/**
- * Where a job's payload carries its sender's trace context, so that the run continues the trace of
- * the request that sent it. Handlers never see it.
- */
-const TRACE_FIELD = '_trace';
-const tracer = trace.getTracer('voyage-jobs');
-
-function withTraceContext(data: unknown): unknown {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  if (!carrier.traceparent || typeof data !== 'object' || data === null || Array.isArray(data)) return data;
-  return { ...data, [TRACE_FIELD]: carrier };
-}
-
-function splitTraceContext(data: unknown): { data: unknown; parent: ReturnType<typeof context.active> } {
-  if (typeof data !== 'object' || data === null || !(TRACE_FIELD in data)) {
-    return { data, parent: ROOT_CONTEXT };
-  }
-  const { [TRACE_FIELD]: carrier, ...rest } = data as Record<string, unknown>;
-  const parent =
-    typeof carrier === 'object' && carrier !== null
-      ? propagation.extract(ROOT_CONTEXT, carrier as Record<string, string>)
-      : ROOT_CONTEXT;
-  return { data: rest, parent };
 }
 
 export function createJobs(opts: JobsOptions) {

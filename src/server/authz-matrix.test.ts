@@ -1,3 +1,4 @@
+// Over 300 lines: one table of every protected endpoint, each checked for every kind of caller.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,

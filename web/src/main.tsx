@@ -147,7 +147,7 @@ function App() {
             <Route path="/verify-email" element={<VerifyEmail />} />
             <Route path="/account" element={auth(<AccountPage />)} />
             <Route path="/admin" element={auth(<AdminLayout />)}>
-              <Route index element={<Navigate to="/admin/flags" replace />} />
+              <Route index element={<Navigate to="/admin/overview" replace />} />
               <Route path="flags" element={<FlagsPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="audit" element={<AuditPage />} />

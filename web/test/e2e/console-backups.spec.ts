@@ -31,7 +31,7 @@ describe('operator console: backups', () => {
     await admin.getByLabel('Six-digit code').fill(await generate({ secret }));
     await admin.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
     await admin.getByRole('button', { name: 'Continue to the console' }).click();
-    await admin.getByRole('heading', { name: 'Feature flags', level: 1 }).waitFor();
+    await admin.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
   }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close();

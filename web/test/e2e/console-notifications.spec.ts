@@ -69,7 +69,7 @@ describe('operator console: notifications, the outbox and its dead letters', () 
     await page.getByLabel('Six-digit code').fill(await generate({ secret }));
     await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
     await page.getByRole('button', { name: 'Continue to the console' }).click();
-    await page.getByRole('heading', { name: 'Feature flags', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     await page
       .getByRole('navigation', { name: 'Console sections' })
       .getByRole('link', { name: 'Notifications' })

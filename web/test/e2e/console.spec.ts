@@ -64,7 +64,13 @@ describe('operator console: admins with MFA run flags, users and the audit log',
     await page.getByText('Two-factor authentication is on.', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Continue to the console' }).click();
 
-    // Feature flags: create one, then turn it on, with a confirmation each time.
+    // The console opens on its overview. Feature flags: create one, then turn it on, with a
+    // confirmation each time.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Console sections' })
+      .getByRole('link', { name: 'Feature flags' })
+      .click();
     await page.getByRole('heading', { name: 'Feature flags', level: 1 }).waitFor();
     const create = page.getByRole('region', { name: 'New flag' });
     await create.getByLabel('Key').fill('new-checkout');
@@ -175,7 +181,7 @@ describe('operator console: admins with MFA run flags, users and the audit log',
     await page.getByRole('button', { name: 'Sign in', exact: true }).last().click();
     await page.getByText('Signed in as Demo Admin').waitFor();
     await page.goto('/admin');
-    await page.getByRole('heading', { name: 'Feature flags', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     await context.close();
   });
 });
