@@ -1,10 +1,7 @@
-import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpTestServer, startSmtpServer } from '../../../test/helpers/smtp';
-import { launchBrowser, newContext, signIn, startVoyage, type Voyage, visit } from './helpers';
-
-const ADMIN = { email: 'admin@voyage.example', password: 'voyage-admin-password' };
+import { launchBrowser, newContext, openConsoleWithMfa, startVoyage, type Voyage, visit } from './helpers';
 
 /** Reloads until `ready` holds (the page shows what the server had when it loaded). */
 async function reloadUntil(page: Page, ready: () => Promise<boolean>, what: string) {
@@ -62,14 +59,7 @@ describe('operator console: notifications, the outbox and its dead letters', () 
 
     const context = await newContext(browser, voyage.url);
     const page = await context.newPage();
-    await signIn(page, ADMIN);
-    await page.getByRole('link', { name: 'Console' }).click();
-    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    const secret = await page.getByLabel('Secret key for your authenticator app').inputValue();
-    await page.getByLabel('Six-digit code').fill(await generate({ secret }));
-    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-    await page.getByRole('button', { name: 'Continue to the console' }).click();
-    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await openConsoleWithMfa(page);
     await page
       .getByRole('navigation', { name: 'Console sections' })
       .getByRole('link', { name: 'Notifications' })

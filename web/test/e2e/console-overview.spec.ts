@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, signIn, signUp, startVoyage, type Voyage, visit } from './helpers';
+import {
+  launchBrowser,
+  newContext,
+  openConsoleWithMfa,
+  signUp,
+  startVoyage,
+  type Voyage,
+  visit,
+} from './helpers';
 
-const ADMIN = { email: 'admin@voyage.example', password: 'voyage-admin-password' };
 const VERSION = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
 
 describe('operator console: the overview', () => {
@@ -19,14 +25,7 @@ describe('operator console: the overview', () => {
     const context = await newContext(browser, voyage.url);
     contexts.push(context);
     admin = await context.newPage();
-    await signIn(admin, ADMIN);
-    await admin.getByRole('link', { name: 'Console' }).click();
-    await admin.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    const secret = await admin.getByLabel('Secret key for your authenticator app').inputValue();
-    await admin.getByLabel('Six-digit code').fill(await generate({ secret }));
-    await admin.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-    await admin.getByRole('button', { name: 'Continue to the console' }).click();
-    await admin.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await openConsoleWithMfa(admin);
   }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close();

@@ -1,14 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState, updateState } from '../../../src/release/single-host/state-file';
 import { writeReleaseHistory } from '../../../test/helpers/release-records';
-import { launchBrowser, newContext, signIn, signUp, startVoyage, type Voyage, visit } from './helpers';
-
-const ADMIN = { email: 'admin@voyage.example', password: 'voyage-admin-password' };
+import {
+  launchBrowser,
+  newContext,
+  openConsoleWithMfa,
+  signUp,
+  startVoyage,
+  type Voyage,
+  visit,
+} from './helpers';
 
 async function confirm(page: Page, title: string | RegExp) {
   const dialog = page.getByRole('alertdialog', { name: title });
@@ -36,14 +41,7 @@ describe('operator console: releases on a single host', () => {
     traveller = await b.newPage();
     await signUp(traveller, { name: 'Tess Traveller', email: 'tess@example.com' });
     admin = await a.newPage();
-    await signIn(admin, ADMIN);
-    await admin.getByRole('link', { name: 'Console' }).click();
-    await admin.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    const secret = await admin.getByLabel('Secret key for your authenticator app').inputValue();
-    await admin.getByLabel('Six-digit code').fill(await generate({ secret }));
-    await admin.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-    await admin.getByRole('button', { name: 'Continue to the console' }).click();
-    await admin.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await openConsoleWithMfa(admin);
   }, 240_000);
   afterAll(async () => {
     for (const c of contexts) await c.close();

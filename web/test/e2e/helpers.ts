@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
+import { generate } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -169,4 +170,18 @@ export async function emailedCode(voyage: Voyage, to: string, row: string, after
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no email to ${to} with a ${row} in ${dir}`);
+}
+
+export const ADMIN = { email: 'admin@voyage.example', password: 'voyage-admin-password' };
+
+/** Signs the demo admin in, turns on two-factor authentication, and opens the console's overview. */
+export async function openConsoleWithMfa(page: Page) {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Console' }).click();
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const secret = await page.getByLabel('Secret key for your authenticator app').inputValue();
+  await page.getByLabel('Six-digit code').fill(await generate({ secret }));
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await page.getByRole('button', { name: 'Continue to the console' }).click();
+  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
 }
