@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,5 +77,28 @@ describe('the embedded database image', () => {
       false,
     );
     expect(rows[0]!.shared_buffers).toBe(EMBEDDED_SETTINGS.shared_buffers);
+  });
+
+  it('unpacks the image as files and holds no copy of it in memory', async () => {
+    const dataDir = path.join(dir, 'unpacked');
+    await withDatabase(dataDir, async (db) => {
+      await db.pool.query('SELECT 1');
+    });
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(`${dataDir}.unpacking`)).toBe(false);
+  });
+
+  it('leaves no directory that passes for a database when the image is cut short', async () => {
+    const dataDir = path.join(dir, 'cut-short');
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    const truncated = new Blob([bytes.subarray(0, Math.floor(bytes.length / 2))]);
+    await expect(
+      openDatabase({ kind: 'pglite', dataDir }, { ...OPTIONS, pgliteImage: async () => truncated }),
+    ).rejects.toThrow();
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(false);
+    expect(existsSync(`${dataDir}.unpacking`)).toBe(false);
+    // The next start, with the whole image, makes the database.
+    await withDatabase(dataDir, (db) => db.pool.query('SELECT 1'));
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { applyEmbeddedSettings, isFreshDataDir } from './embedded-settings.js';
+import { unpackImage } from './unpack-image.js';
 
 /** Where the database is: a Postgres server, or PGlite in a directory (or in memory). */
 export type DatabaseTarget =
@@ -156,10 +157,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
     const release = target.dataDir ? await claimDataDir(target.dataDir) : async () => {};
     try {
       const fresh = target.dataDir !== null && isFreshDataDir(target.dataDir);
-      const image = options.pgliteDump ?? (fresh ? await options.pgliteImage?.() : undefined);
-      const pglite = await openPglite(target.dataDir, image);
+      const image = fresh ? await options.pgliteImage?.() : undefined;
+      if (image && target.dataDir) await unpackImage(image, target.dataDir);
+      const pglite = await openPglite(target.dataDir, options.pgliteDump);
       // A directory initialised here without an image still gets the embedded settings (next start).
-      if (fresh && !image) await applyEmbeddedSettings(pglite);
+      if (fresh && !image && !options.pgliteDump) await applyEmbeddedSettings(pglite);
       const pool = pglitePool(pglite);
       return {
         kind: 'pglite',
