@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { generate } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -174,9 +174,12 @@ export async function emailedCode(voyage: Voyage, to: string, row: string, after
 
 export const ADMIN = { email: 'admin@voyage.example', password: 'voyage-admin-password' };
 
-/** Signs the demo admin in, turns on two-factor authentication, and opens the console's overview. */
-export async function openConsoleWithMfa(page: Page) {
-  await signIn(page, ADMIN);
+/**
+ * Signs an admin in (the demo admin unless told), turns on two-factor authentication, and opens
+ * the console's overview.
+ */
+export async function openConsoleWithMfa(page: Page, who: { email: string; password: string } = ADMIN) {
+  await signIn(page, who);
   await page.getByRole('link', { name: 'Console' }).click();
   await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
   const secret = await page.getByLabel('Secret key for your authenticator app').inputValue();

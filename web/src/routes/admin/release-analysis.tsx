@@ -18,6 +18,9 @@ const clock = (iso: string) =>
 
 type Sample = Timeline['samples'][number];
 
+/** How often the page asks again while a release runs. */
+export const FOLLOW_MS = 2_000;
+
 const figures = (f: Sample['canary'] | null) =>
   f
     ? r.figures(
@@ -141,6 +144,8 @@ export function ReleaseAnalysis({ id, version, focus }: { id: string; version: s
   const timeline = useQuery({
     queryKey: ['admin', 'releases', 'timeline', id],
     queryFn: () => unwrap(api.GET('/admin/releases/{id}/timeline', { params: { path: { id } } })),
+    // A release in progress gains a decision every analysis interval: follow it until it ends.
+    refetchInterval: (q) => (q.state.data?.outcome === 'in-progress' ? FOLLOW_MS : false),
   });
   const heading = useRef<HTMLHeadingElement>(null);
   // Opened from the history: bring it, and the reader's focus, to it.
@@ -170,7 +175,8 @@ export function ReleaseAnalysis({ id, version, focus }: { id: string; version: s
           ) : (
             <>
               <ReleaseChart timeline={tl} />
-              <Decisions key={tl.id} tl={tl} />
+              {/* A release that ends opens again on its deciding sample. */}
+              <Decisions key={`${tl.id}:${tl.outcome}`} tl={tl} />
             </>
           )}
         </>

@@ -7,7 +7,7 @@ import type { paths } from '../../api/schema';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { t } from '../../i18n';
 import { Confirm } from './confirm';
-import { ReleaseAnalysis, utc } from './release-analysis';
+import { FOLLOW_MS, ReleaseAnalysis, utc } from './release-analysis';
 
 type View = paths['/admin/releases']['get']['responses'][200]['content']['application/json'];
 type SingleHost = Extract<View, { engine: 'single-host' }>;
@@ -195,7 +195,8 @@ export function ReleasesPage() {
     queryKey: ['admin', 'releases'],
     queryFn: () => unwrap(api.GET('/admin/releases')),
     // A release moves on its own: keep the page current while one runs.
-    refetchInterval: (q) => (q.state.data?.engine === 'single-host' && q.state.data.current ? 5_000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.engine === 'single-host' && q.state.data.current ? FOLLOW_MS : false,
   });
   const v = view.data;
   const selected =
