@@ -1,0 +1,320 @@
+import KDBush from 'kdbush';
+import { boxChordLowerBound, chord, gcToSec, type LngLatBox, llToEarth, secToGc } from './earth.js';
+import type { ModelCarRow } from './model-repository.js';
+import type { SearchFilter, SearchRow } from './repository.js';
+
+/**
+ * The cars in memory, searched as the SQL search does (same filters, same order by chord distance
+ * then id, same keyset), in a kd-tree over (lng, lat) walked nearest first.
+ *
+ * Cars are kept column by column (one array per field, strings shared between cars), their busy
+ * times in one pool of numbers. The tree is rebuilt only now and then: a car that moved or is new
+ * since the last build sits in a short overlay list that every search also considers.
+ */
+const OVERLAY_REBUILD = 256;
+const KEY_TOLERANCE = 1e-6;
+
+interface Node extends LngLatBox {
+  left: number;
+  right: number;
+  axis: number;
+}
+type Entry = { d: number; node: Node; i: -1 } | { d: number; node: null; i: number };
+
+export function createSearchModel() {
+  const ids: string[] = [];
+  const byId = new Map<string, number>();
+  const strings = new Map<string, string>();
+  const intern = (s: string) => {
+    const known = strings.get(s);
+    if (known !== undefined) return known;
+    strings.set(s, s);
+    return s;
+  };
+  const locationId: string[] = [];
+  const make: string[] = [];
+  const model: string[] = [];
+  const carClass: string[] = [];
+  const transmission: string[] = [];
+  const currency: string[] = [];
+  const status: string[] = [];
+  const seats: number[] = [];
+  const rate: number[] = [];
+  const lat: number[] = [];
+  const lng: number[] = [];
+  const px: number[] = [];
+  const py: number[] = [];
+  const pz: number[] = [];
+  const present: boolean[] = [];
+  // Busy times: car i's pairs are pool[busyOff[i] .. busyOff[i] + busyLen[i]).
+  let pool = new Float64Array(1024);
+  let poolUsed = 0;
+  let poolLive = 0;
+  const busyOff: number[] = [];
+  const busyLen: number[] = [];
+
+  let index: KDBush | undefined;
+  let indexed = 0;
+  const stale = new Set<number>();
+  const overlay = new Set<number>();
+
+  function storeBusy(i: number, busy: number[]) {
+    poolLive -= busyLen[i] ?? 0;
+    if (poolUsed + busy.length > pool.length) compactPool(busy.length);
+    pool.set(busy, poolUsed);
+    busyOff[i] = poolUsed;
+    busyLen[i] = busy.length;
+    poolUsed += busy.length;
+    poolLive += busy.length;
+  }
+
+  /** Copies live pairs into a pool with room for `extra` more (twice the live size at least). */
+  function compactPool(extra: number) {
+    const next = new Float64Array(Math.max(1024, 2 * (poolLive + extra)));
+    let at = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const len = busyLen[i] ?? 0;
+      next.set(pool.subarray(busyOff[i]!, busyOff[i]! + len), at);
+      busyOff[i] = at;
+      at += len;
+    }
+    pool = next;
+    poolUsed = at;
+  }
+
+  /** Whether car i has a busy pair overlapping [from, to) (microseconds). */
+  function busyDuring(i: number, from: number, to: number): boolean {
+    const off = busyOff[i]!;
+    const pairs = busyLen[i]! / 2;
+    // The first pair ending after `from`; it overlaps when it starts before `to`.
+    let lo = 0;
+    let hi = pairs;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pool[off + 2 * mid + 1]! > from) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < pairs && pool[off + 2 * lo]! < to;
+  }
+
+  function upsert(r: ModelCarRow) {
+    let i = byId.get(r.id);
+    if (i === undefined) {
+      i = ids.length;
+      ids.push(r.id);
+      byId.set(r.id, i);
+      busyOff[i] = 0;
+      busyLen[i] = 0;
+    } else if (i < indexed && (lat[i] !== r.lat || lng[i] !== r.lng)) {
+      stale.add(i);
+    }
+    if (i >= indexed || stale.has(i)) overlay.add(i);
+    locationId[i] = intern(r.location_id);
+    make[i] = intern(r.make);
+    model[i] = intern(r.model);
+    carClass[i] = intern(r.class);
+    transmission[i] = intern(r.transmission);
+    currency[i] = intern(r.currency);
+    status[i] = intern(r.status);
+    seats[i] = r.seats;
+    rate[i] = r.daily_rate;
+    lat[i] = r.lat;
+    lng[i] = r.lng;
+    px[i] = r.x;
+    py[i] = r.y;
+    pz[i] = r.z;
+    present[i] = true;
+    storeBusy(i, r.busy);
+  }
+
+  function remove(id: string) {
+    const i = byId.get(id);
+    if (i !== undefined) present[i] = false;
+  }
+
+  function rebuild() {
+    const next = new KDBush(ids.length, 64);
+    for (let i = 0; i < ids.length; i++) next.add(lng[i]!, lat[i]!);
+    index = next.finish();
+    indexed = ids.length;
+    stale.clear();
+    overlay.clear();
+  }
+
+  function search(f: SearchFilter): SearchRow[] {
+    const o = llToEarth(f.lat, f.lng);
+    const half = gcToSec(f.radiusM);
+    const from = f.window ? f.window.from.getTime() * 1000 : 0;
+    const to = f.window ? f.window.to.getTime() * 1000 : 0;
+    const heap = createHeap(ids);
+    const out: SearchRow[] = [];
+
+    const consider = (i: number) => {
+      if (!present[i] || status[i] !== 'active') return;
+      if (f.carClass && carClass[i] !== f.carClass) return;
+      if (f.maxDailyRate && rate[i]! > f.maxDailyRate) return;
+      if (f.minSeats && seats[i]! < f.minSeats) return;
+      if (f.transmission && transmission[i] !== f.transmission) return;
+      const x = px[i]!;
+      const y = py[i]!;
+      const z = pz[i]!;
+      // earth_box(origin, radius) @> position
+      if (x < o[0] - half || x > o[0] + half || y < o[1] - half || y > o[1] + half) return;
+      if (z < o[2] - half || z > o[2] + half) return;
+      const d = chord(x, y, z, o);
+      if (secToGc(d) > f.radiusM) return;
+      if (f.after) {
+        // The cursor's key may come from SQL, whose sin and cos can differ from ours in the last
+        // bit: keys within a micrometre are one key, ordered by id (distinct cars that close are
+        // parked on the same spot, and then their keys are equal anyway).
+        const dk = d - f.after.key;
+        if (dk < -KEY_TOLERANCE || (dk <= KEY_TOLERANCE && ids[i]! <= f.after.id)) return;
+      }
+      if (f.window && f.window.from < f.window.to && busyDuring(i, from, to)) return;
+      heap.push({ d, node: null, i });
+    };
+
+    for (const i of overlay) consider(i);
+    const cosLat = Math.cos((f.lat * Math.PI) / 180);
+    if (index && indexed > 0) {
+      heap.push({
+        d: 0,
+        i: -1,
+        node: { left: 0, right: indexed - 1, axis: 0, minLng: -180, minLat: -90, maxLng: 180, maxLat: 90 },
+      });
+    }
+    const tree = index;
+    while (heap.size > 0 && out.length < f.limit) {
+      const e = heap.pop();
+      if (e.node === null) {
+        out.push(row(e.i, e.d));
+        continue;
+      }
+      if (!tree || secToGc(e.d) > f.radiusM) continue;
+      const { left, right, axis } = e.node;
+      const treeIds = tree.ids;
+      const coords = tree.coords;
+      if (right - left <= tree.nodeSize) {
+        for (let k = left; k <= right; k++) {
+          const i = treeIds[k]!;
+          if (!stale.has(i)) consider(i);
+        }
+        continue;
+      }
+      const m = (left + right) >> 1;
+      const mid = treeIds[m]!;
+      if (!stale.has(mid)) consider(mid);
+      const midLng = coords[2 * m]!;
+      const midLat = coords[2 * m + 1]!;
+      const n = e.node;
+      const lower: Node = {
+        left,
+        right: m - 1,
+        axis: 1 - axis,
+        minLng: n.minLng,
+        minLat: n.minLat,
+        maxLng: axis === 0 ? midLng : n.maxLng,
+        maxLat: axis === 1 ? midLat : n.maxLat,
+      };
+      const upper: Node = {
+        left: m + 1,
+        right,
+        axis: 1 - axis,
+        minLng: axis === 0 ? midLng : n.minLng,
+        minLat: axis === 1 ? midLat : n.minLat,
+        maxLng: n.maxLng,
+        maxLat: n.maxLat,
+      };
+      if (lower.left <= lower.right)
+        heap.push({ d: boxChordLowerBound(f.lng, f.lat, cosLat, lower), node: lower, i: -1 });
+      if (upper.left <= upper.right)
+        heap.push({ d: boxChordLowerBound(f.lng, f.lat, cosLat, upper), node: upper, i: -1 });
+    }
+    return out;
+  }
+
+  function row(i: number, d: number): SearchRow {
+    return {
+      id: ids[i]!,
+      location_id: locationId[i]!,
+      make: make[i]!,
+      model: model[i]!,
+      class: carClass[i] as SearchRow['class'],
+      seats: seats[i]!,
+      transmission: transmission[i] as SearchRow['transmission'],
+      daily_rate: rate[i]!,
+      currency: currency[i]!,
+      lat: lat[i]!,
+      lng: lng[i]!,
+      status: status[i] as SearchRow['status'],
+      distance_key: d,
+      distance_m: secToGc(d),
+    };
+  }
+
+  return {
+    upsert,
+    remove,
+    rebuild,
+    search,
+    /** Whether enough cars moved or arrived since the last build to make a rebuild worth it. */
+    get wantsRebuild() {
+      return overlay.size >= OVERLAY_REBUILD;
+    },
+    get size() {
+      return ids.length;
+    },
+    get busyPairs() {
+      return poolLive / 2;
+    },
+  };
+}
+
+export type SearchModel = ReturnType<typeof createSearchModel>;
+
+/**
+ * A binary min-heap of entries by distance; at equal distance a tree node comes before a car (it
+ * may hold a car as near with a smaller id), and cars come in id order, as SQL breaks ties.
+ */
+function createHeap(ids: string[]) {
+  const a: Entry[] = [];
+  const less = (p: Entry, q: Entry) => {
+    if (p.d !== q.d) return p.d < q.d;
+    if (p.node !== null || q.node !== null) return p.node !== null && q.node === null;
+    return ids[p.i]! < ids[q.i]!;
+  };
+  return {
+    get size() {
+      return a.length;
+    },
+    push(e: Entry) {
+      a.push(e);
+      let k = a.length - 1;
+      while (k > 0) {
+        const parent = (k - 1) >> 1;
+        if (!less(a[k]!, a[parent]!)) break;
+        [a[k], a[parent]] = [a[parent]!, a[k]!];
+        k = parent;
+      }
+    },
+    pop(): Entry {
+      const top = a[0]!;
+      const last = a.pop()!;
+      if (a.length > 0) {
+        a[0] = last;
+        let k = 0;
+        for (;;) {
+          const l = 2 * k + 1;
+          const r = l + 1;
+          let m = k;
+          if (l < a.length && less(a[l]!, a[m]!)) m = l;
+          if (r < a.length && less(a[r]!, a[m]!)) m = r;
+          if (m === k) break;
+          [a[k], a[m]] = [a[m]!, a[k]!];
+          k = m;
+        }
+      }
+      return top;
+    },
+  };
+}
