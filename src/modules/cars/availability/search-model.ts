@@ -62,9 +62,9 @@ export function createSearchModel() {
     poolLive += busy.length;
   }
 
-  /** Copies live pairs into a pool with room for `extra` more (twice the live size at least). */
+  /** Copies live pairs into a new pool with room for `extra` more (half the live size at least). */
   function compactPool(extra: number) {
-    const next = new Float64Array(Math.max(1024, 2 * (poolLive + extra)));
+    const next = new Float64Array(Math.max(1024, poolLive + Math.max(extra, poolLive >> 1)));
     let at = 0;
     for (let i = 0; i < ids.length; i++) {
       const len = busyLen[i] ?? 0;
@@ -127,6 +127,7 @@ export function createSearchModel() {
   }
 
   function rebuild() {
+    if (poolUsed > 2 * poolLive + 1024) compactPool(poolLive >> 2);
     const next = new KDBush(ids.length, 64);
     for (let i = 0; i < ids.length; i++) next.add(lng[i]!, lat[i]!);
     index = next.finish();
@@ -140,6 +141,13 @@ export function createSearchModel() {
     const half = gcToSec(f.radiusM);
     const from = f.window ? f.window.from.getTime() * 1000 : 0;
     const to = f.window ? f.window.to.getTime() * 1000 : 0;
+    // An empty window (from = to) overlaps nothing, as an empty tstzrange.
+    const windowed = from < to;
+    // earth_distance <= radius, without an asin per car: chords clearly inside or outside the
+    // radius's own chord are decided by it, only those within rounding of it by sec_to_gc.
+    const inside = half * (1 - 1e-9);
+    const beyond = half * (1 + 1e-9);
+    const outside = (d: number) => d > inside && (d > beyond || secToGc(d) > f.radiusM);
     const heap = createHeap(ids);
     const out: SearchRow[] = [];
 
@@ -156,7 +164,7 @@ export function createSearchModel() {
       if (x < o[0] - half || x > o[0] + half || y < o[1] - half || y > o[1] + half) return;
       if (z < o[2] - half || z > o[2] + half) return;
       const d = chord(x, y, z, o);
-      if (secToGc(d) > f.radiusM) return;
+      if (outside(d)) return;
       if (f.after) {
         // The cursor's key may come from SQL, whose sin and cos can differ from ours in the last
         // bit: keys within a micrometre are one key, ordered by id (distinct cars that close are
@@ -164,7 +172,7 @@ export function createSearchModel() {
         const dk = d - f.after.key;
         if (dk < -KEY_TOLERANCE || (dk <= KEY_TOLERANCE && ids[i]! <= f.after.id)) return;
       }
-      if (f.window && f.window.from < f.window.to && busyDuring(i, from, to)) return;
+      if (windowed && busyDuring(i, from, to)) return;
       heap.push({ d, node: null, i });
     };
 
@@ -184,7 +192,7 @@ export function createSearchModel() {
         out.push(row(e.i, e.d));
         continue;
       }
-      if (!tree || secToGc(e.d) > f.radiusM) continue;
+      if (!tree || outside(e.d)) continue;
       const { left, right, axis } = e.node;
       const treeIds = tree.ids;
       const coords = tree.coords;
