@@ -25,12 +25,12 @@ export async function measureFreshness(opts: {
   const samples: number[] = [];
   let skipped = 0;
   let timeouts = 0;
-  // Windows of their own, past the bookings of the other scenarios' windows (cleared each run).
-  const base = Math.floor(Date.now() / DAY) * DAY + 770 * DAY;
+  // Windows of their own: past two years (cleared each run), before the bookings scenario's (3 years).
+  const base = Math.floor(Date.now() / DAY) * DAY + 740 * DAY;
   try {
     for (let k = 0; k < opts.probes; k++) {
       const car = opts.cars[(k * 97) % opts.cars.length]!;
-      const from = new Date(base + k * 2 * DAY);
+      const from = new Date(base + (k % 300) * DAY);
       const to = new Date(from.getTime() + DAY);
       const qs = new URLSearchParams({
         lat: String(car.lat),
