@@ -36,16 +36,35 @@ export function createSearchModel() {
   const rate: number[] = [];
   const lat: number[] = [];
   const lng: number[] = [];
-  const px: number[] = [];
-  const py: number[] = [];
-  const pz: number[] = [];
   const present: boolean[] = [];
-  // Busy times: car i's pairs are pool[busyOff[i] .. busyOff[i] + busyLen[i]).
+  // What every search reads of every car it reaches, in typed arrays: the position, whether it is
+  // searchable (present and active), where its busy pairs are: pool[busyOff[i] .. + busyLen[i]).
+  let capacity = 0;
+  let px = new Float64Array(0);
+  let py = new Float64Array(0);
+  let pz = new Float64Array(0);
+  let searchable = new Uint8Array(0);
+  let busyOff = new Int32Array(0);
+  let busyLen = new Int32Array(0);
   let pool = new Float64Array(1024);
   let poolUsed = 0;
   let poolLive = 0;
-  const busyOff: number[] = [];
-  const busyLen: number[] = [];
+
+  function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+    const next = new (a.constructor as new (n: number) => T)(size);
+    next.set(a);
+    return next;
+  }
+  function ensureCapacity(n: number) {
+    if (n <= capacity) return;
+    capacity = Math.max(1024, capacity * 2, n);
+    px = grow(px, capacity);
+    py = grow(py, capacity);
+    pz = grow(pz, capacity);
+    searchable = grow(searchable, capacity);
+    busyOff = grow(busyOff, capacity);
+    busyLen = grow(busyLen, capacity);
+  }
 
   let index: KDBush | undefined;
   let indexed = 0;
@@ -53,7 +72,7 @@ export function createSearchModel() {
   const overlay = new Set<number>();
 
   function storeBusy(i: number, busy: number[]) {
-    poolLive -= busyLen[i] ?? 0;
+    poolLive -= busyLen[i]!;
     if (poolUsed + busy.length > pool.length) compactPool(busy.length);
     pool.set(busy, poolUsed);
     busyOff[i] = poolUsed;
@@ -67,7 +86,7 @@ export function createSearchModel() {
     const next = new Float64Array(Math.max(1024, poolLive + Math.max(extra, poolLive >> 1)));
     let at = 0;
     for (let i = 0; i < ids.length; i++) {
-      const len = busyLen[i] ?? 0;
+      const len = busyLen[i]!;
       next.set(pool.subarray(busyOff[i]!, busyOff[i]! + len), at);
       busyOff[i] = at;
       at += len;
@@ -95,6 +114,7 @@ export function createSearchModel() {
     let i = byId.get(r.id);
     if (i === undefined) {
       i = ids.length;
+      ensureCapacity(i + 1);
       ids.push(r.id);
       byId.set(r.id, i);
       busyOff[i] = 0;
@@ -118,12 +138,15 @@ export function createSearchModel() {
     py[i] = r.y;
     pz[i] = r.z;
     present[i] = true;
+    searchable[i] = r.status === 'active' ? 1 : 0;
     storeBusy(i, r.busy);
   }
 
   function remove(id: string) {
     const i = byId.get(id);
-    if (i !== undefined) present[i] = false;
+    if (i === undefined) return;
+    present[i] = false;
+    searchable[i] = 0;
   }
 
   function rebuild() {
@@ -152,7 +175,7 @@ export function createSearchModel() {
     const out: SearchRow[] = [];
 
     const consider = (i: number) => {
-      if (!present[i] || status[i] !== 'active') return;
+      if (searchable[i] === 0) return;
       if (f.carClass && carClass[i] !== f.carClass) return;
       if (f.maxDailyRate && rate[i]! > f.maxDailyRate) return;
       if (f.minSeats && seats[i]! < f.minSeats) return;
