@@ -1,12 +1,15 @@
 import pg from 'pg';
 import { readConfig } from '../src/config/index.js';
 import { seed } from '../src/demo/seed.js';
+import { seedTravelCatalogue } from '../src/demo/seed-travel.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { createContext } from '../src/server/context.js';
+import { createServices } from '../src/server/services.js';
 
 /**
  * The benchmark database: 100,000 cars and 1,000,000 bookings (deterministic, seed 42) in a real
- * Postgres. Kept between runs; re-seeded when its counts differ or --reseed is given.
+ * Postgres, and the demo's travel catalogue (hotels, airports, a flight schedule) for the stays and
+ * flights searches. Kept between runs; re-seeded when its counts differ or --reseed is given.
  */
 export const BENCH_SECRETS = {
   JWT_ACCESS_SECRET: 'bench-access-secret-0123456789abcdef012345',
@@ -78,6 +81,11 @@ export async function prepareDataset(opts: {
         progress: opts.log,
       });
       opts.log(`dataset seeded in ${(summary.ms / 1000).toFixed(0)} s`);
+    }
+    const travel = await ctx.db.selectFrom('properties').select('id').limit(1).executeTakeFirst();
+    if (!travel) {
+      const catalogue = await seedTravelCatalogue(ctx, createServices(ctx));
+      opts.log(`dataset ${opts.name}: travel catalogue ${JSON.stringify(catalogue)}`);
     }
   } finally {
     await ctx.close();

@@ -1,29 +1,54 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+// Over 300 lines: one run, one story — every scenario is measured against its ceiling in the same run.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { DEMO_CITIES } from '../src/demo/data.js';
 import { nearbyStatement } from '../src/modules/cars/availability/repository.js';
+import type { DB } from '../src/modules/database.js';
+import { createFlightsRepository } from '../src/modules/flights/repository.js';
+import { createStaysRepository } from '../src/modules/stays/repository.js';
 import { PROJECT_ROOT } from '../src/version.js';
 import { BENCH_SECRETS, prepareDataset } from './dataset.js';
+import { measureFreshness } from './freshness.js';
+import {
+  cannon,
+  closedLoop,
+  log,
+  type Measure,
+  printTables,
+  rng,
+  rssMb,
+  spawnServer,
+  type Target,
+} from './lib.js';
 
 /**
- * npm run bench [-- --duration 10 --connections 50 --reseed]
+ * npm run bench [-- --duration 10 --connections 50 --reseed --probes 200]
  *
- * Seeds (once) 100,000 cars and 1,000,000 bookings into a real Postgres, then measures in one run:
- * a bare Fastify hello-world (the HTTP ceiling), the raw search SQL through pg (the database
- * ceiling), GET /search (2 km radius with a date window) and non-conflicting POST /bookings.
- * Prints rps, p50, p99 and ratios; writes bench/results/<date>.json.
+ * Seeds (once) 100,000 cars, 1,000,000 bookings and the travel catalogue into a real Postgres, then
+ * measures in one run, each against its ceiling:
+ *   - a bare Fastify hello-world (the HTTP ceiling);
+ *   - car search: the raw SQL through pg (the database ceiling), GET /search from the in-memory
+ *     search model and with the model off (SQL), the model's freshness across two api processes
+ *     (booking commit → the car gone from both), and the api processes' idle memory;
+ *   - stays and flights (own schedule) search: the repository's SQL, then the HTTP route;
+ *   - POST /bookings without conflicts;
+ *   - the embedded server (PGlite, the demo's 2,000 cars): GET /search and idle memory.
+ * Prints the figures and a target table, writes bench/results/<date>.json, exits 1 when a target
+ * is missed. The load generator shares the machine: the load average is recorded with the figures.
  */
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    probes: { type: 'string', default: '200' },
     reseed: { type: 'boolean', default: false },
+    name: { type: 'string', default: 'voyage_bench_model' },
     database: {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -32,155 +57,132 @@ const { values: args } = parseArgs({
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
-const log = (m: string) => process.stderr.write(`${m}\n`);
-
-interface Measure {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  total: number;
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const DAY = 86_400_000;
+const load = { duration: DURATION, connections: CONNECTIONS };
 
 /** A search near a demo city (within 3 km of its centre), 2 km radius, a window in the next month. */
-function searchParams(r: () => number) {
+export function searchParams(r: () => number) {
   const city = DEMO_CITIES[Math.floor(r() * DEMO_CITIES.length)]!;
   const lat = city.lat + (r() - 0.5) * 0.054;
   const lng = city.lng + ((r() - 0.5) * 0.054) / Math.cos((city.lat * Math.PI) / 180);
-  const day = 86_400_000;
   const from = new Date(
-    Math.floor(Date.now() / day) * day + (1 + Math.floor(r() * 30)) * day + 10 * 3_600_000,
+    Math.floor(Date.now() / DAY) * DAY + (1 + Math.floor(r() * 30)) * DAY + 10 * 3_600_000,
   );
-  const to = new Date(from.getTime() + (1 + Math.floor(r() * 5)) * day);
+  const to = new Date(from.getTime() + (1 + Math.floor(r() * 5)) * DAY);
   return { lat, lng, from, to };
 }
 
-function spawnServer(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /(http:\/\/(?:127\.0\.0\.1|localhost):\d+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        child.stderr!.off('data', onData);
-        resolve({ child, url: m[1]!.replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+export function searchPath(r: () => number): string {
+  const p = searchParams(r);
+  const qs = new URLSearchParams({
+    lat: p.lat.toFixed(5),
+    lng: p.lng.toFixed(5),
+    radiusKm: '2',
+    pickup: p.from.toISOString(),
+    dropoff: p.to.toISOString(),
   });
+  return `/search?${qs}`;
 }
 
-async function cannon(name: string, opts: autocannon.Options): Promise<Measure> {
-  log(`→ ${name}: ${DURATION}s, ${CONNECTIONS} connections`);
-  const r = await autocannon({ duration: DURATION, connections: CONNECTIONS, ...opts });
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function stayParams(r: () => number) {
+  const city = DEMO_CITIES[Math.floor(r() * DEMO_CITIES.length)]!;
+  const checkIn = Math.floor(Date.now() / DAY) * DAY + (7 + Math.floor(r() * 60)) * DAY;
   return {
-    name,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-    total: r.requests.total,
+    city: city.city,
+    checkIn: isoDay(checkIn),
+    checkOut: isoDay(checkIn + (1 + Math.floor(r() * 4)) * DAY),
   };
 }
 
-/** The raw search statement through pg, CONNECTIONS at a time, for DURATION seconds. */
-async function rawSql(url: string): Promise<Measure> {
-  log(`→ raw search SQL through pg: ${DURATION}s, ${CONNECTIONS} concurrent`);
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
-  const kysely = new Kysely<never>({ dialect: new PostgresDialect({ pool }) });
-  const r = rng(7);
-  const latencies: number[] = [];
-  let errors = 0;
-  const until = Date.now() + DURATION * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
-        const p = searchParams(r);
-        // As the app runs it on a server: a named statement, prepared once per connection.
-        const q = nearbyStatement(
-          kysely,
-          { lat: p.lat, lng: p.lng, radiusM: 2000, window: { from: p.from, to: p.to }, limit: 21 },
-          true,
-        );
-        const t0 = performance.now();
-        try {
-          await pool.query(q);
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  await pool.end();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]! * 10) / 10;
-  return {
-    name: 'raw search SQL (pg)',
-    rps: Math.round(latencies.length / DURATION),
-    p50: pct(0.5),
-    p99: pct(0.99),
-    errors,
-    non2xx: 0,
-    total: latencies.length,
-  };
+function flightParams(r: () => number, routes: { origin: string; destination: string }[]) {
+  const route = routes[Math.floor(r() * routes.length)]!;
+  const date = isoDay(Math.floor(Date.now() / DAY) * DAY + (3 + Math.floor(r() * 40)) * DAY);
+  return { from: route.origin.trim(), to: route.destination.trim(), date };
 }
+
+const searchLoad = (url: string, seed: number) => {
+  const r = rng(seed);
+  return {
+    url,
+    requests: [{ method: 'GET' as const, setupRequest: (req: object) => ({ ...req, path: searchPath(r) }) }],
+  };
+};
 
 async function main() {
   const dataset = await prepareDataset({
     baseUrl: args.database!,
-    name: 'voyage_bench',
+    name: args.name!,
     cars: 100_000,
     bookings: 1_000_000,
     reseed: !!args.reseed,
     log,
   });
+  const loadBefore = os.loadavg();
   const results: Measure[] = [];
+  const byName = (name: string) => results.find((m) => m.name === name)!;
 
   const hello = await spawnServer(['--import', 'tsx', 'bench/hello-server.ts'], {});
   try {
-    results.push(await cannon('fastify hello-world', { url: `${hello.url}/` }));
+    results.push(await cannon('fastify hello-world', { url: `${hello.url}/`, ...load }));
   } finally {
-    hello.child.kill();
+    await hello.stop();
   }
 
-  results.push(await rawSql(dataset.url));
+  const pool = new pg.Pool({ connectionString: dataset.url, max: 20 });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  {
+    const r = rng(7);
+    results.push(
+      await closedLoop('raw search SQL (pg)', { durationS: DURATION, concurrency: CONNECTIONS }, () => {
+        const p = searchParams(r);
+        // As the app runs it on a server: a named statement, prepared once per connection.
+        return pool.query(
+          nearbyStatement(
+            kysely,
+            { lat: p.lat, lng: p.lng, radiusM: 2000, window: { from: p.from, to: p.to }, limit: 21 },
+            true,
+          ),
+        );
+      }),
+    );
+  }
+  const stays = createStaysRepository(kysely);
+  {
+    const r = rng(8);
+    results.push(
+      await closedLoop('raw stays search SQL (pg)', { durationS: DURATION, concurrency: CONNECTIONS }, () => {
+        const p = stayParams(r);
+        const nights = Math.round((Date.parse(p.checkOut) - Date.parse(p.checkIn)) / DAY);
+        return stays.available({ ...p, nights, guests: 2, limit: 20 });
+      }),
+    );
+  }
+  const flights = createFlightsRepository(kysely);
+  const routes = (await pool.query('SELECT origin, destination FROM flight_routes')).rows;
+  {
+    const r = rng(9);
+    results.push(
+      await closedLoop('raw flights search SQL (pg)', { durationS: DURATION, concurrency: CONNECTIONS }, () =>
+        flights.scheduledOffers({
+          ...flightParams(r, routes),
+          cabin: 'economy',
+          seats: 1,
+          after: new Date(),
+        }),
+      ),
+    );
+  }
 
   // Bookings made by earlier runs lie beyond two years; clear them so windows never collide.
-  const admin = new pg.Client({ connectionString: dataset.url });
-  await admin.connect();
-  await admin.query(`DELETE FROM bookings WHERE pickup_time > now() + interval '2 years'`);
-  const carIds = (
-    await admin.query(`SELECT id FROM cars WHERE status = 'active' ORDER BY id LIMIT 20000`)
-  ).rows.map((r) => r.id as string);
-  await admin.end();
+  await pool.query(`DELETE FROM bookings WHERE pickup_time > now() + interval '2 years'`);
+  const cars = (
+    await pool.query(`SELECT id, lat, lng FROM cars WHERE status = 'active' ORDER BY id LIMIT 20000`)
+  ).rows as { id: string; lat: number; lng: number }[];
+  const userId = (await pool.query('SELECT id FROM users ORDER BY email LIMIT 1')).rows[0].id as string;
 
-  const voyage = await spawnServer([path.join(PROJECT_ROOT, 'bin/voyage.js'), 'serve', '--role', 'api'], {
+  const apiEnv = (model: boolean) => ({
     DATABASE_URL: dataset.url,
     ...BENCH_SECRETS,
     HOST: '127.0.0.1',
@@ -189,98 +191,140 @@ async function main() {
     RATE_LIMIT_MAX: '0',
     AUTH_RATE_LIMIT_MAX: '0',
     DATABASE_POOL_MAX: '20',
+    FLIGHT_SUPPLIERS: 'own-schedule',
+    SEARCH_MODEL: String(model),
   });
+  const api = ['bin/voyage.js', 'serve', '--role', 'api'].map((a, i) =>
+    i === 0 ? path.join(PROJECT_ROOT, a) : a,
+  );
+  const memory: Record<string, number> = {};
+  let t0 = performance.now();
+  const replicaA = await spawnServer(api, apiEnv(true), { ready: true });
+  const modelReadyMs = Math.round(performance.now() - t0);
+  const replicaB = await spawnServer(api, apiEnv(true), { ready: true });
+  t0 = performance.now();
+  const sqlOnly = await spawnServer(api, apiEnv(false), { ready: true });
+  const sqlReadyMs = Math.round(performance.now() - t0);
+  let freshness: Awaited<ReturnType<typeof measureFreshness>> | undefined;
   try {
-    const r = rng(11);
+    await sleep(3000);
+    memory.apiModelIdleMb = await rssMb(replicaA.child.pid!);
+    memory.apiModelIdleMbReplicaB = await rssMb(replicaB.child.pid!);
+    memory.apiSqlIdleMb = await rssMb(sqlOnly.child.pid!);
+
     results.push(
-      await cannon('GET /search (2 km, window)', {
-        url: voyage.url,
-        requests: [
-          {
-            method: 'GET',
-            setupRequest: (req) => {
-              const p = searchParams(r);
-              const qs = new URLSearchParams({
-                lat: p.lat.toFixed(5),
-                lng: p.lng.toFixed(5),
-                radiusKm: '2',
-                pickup: p.from.toISOString(),
-                dropoff: p.to.toISOString(),
-              });
-              return { ...req, path: `/search?${qs}` };
-            },
-          },
-        ],
-      }),
+      await cannon('GET /search (model, 2 km, window)', { ...searchLoad(replicaA.url, 11), ...load }),
+    );
+    memory.apiModelAfterLoadMb = await rssMb(replicaA.child.pid!);
+    results.push(
+      await cannon('GET /search (SQL, 2 km, window)', { ...searchLoad(sqlOnly.url, 11), ...load }),
     );
 
-    const tokens: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const res = await fetch(`${voyage.url}/auth/signup`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: `bench-${Date.now()}-${i}@voyage.example`,
-          password: 'bench password',
-          name: 'Bench',
-        }),
-      });
-      tokens.push(((await res.json()) as { accessToken: string }).accessToken);
-    }
-    const base = Date.now() + 3 * 365 * 86_400_000;
-    let n = 0;
-    results.push(
-      await cannon('POST /bookings (no conflicts)', {
-        url: voyage.url,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => {
-              const i = n++;
-              const pickup = new Date(base + Math.floor(i / carIds.length) * 7 * 86_400_000);
-              const body = JSON.stringify({
-                carId: carIds[i % carIds.length],
-                pickupTime: pickup.toISOString(),
-                dropoffTime: new Date(pickup.getTime() + 2 * 86_400_000).toISOString(),
-              });
-              return {
+    freshness = await measureFreshness({
+      pool,
+      replicas: [replicaA.url, replicaB.url],
+      cars,
+      userId,
+      probes: Number(args.probes),
+      background: (url, seed) => searchLoad(url, seed),
+    });
+
+    {
+      const r = rng(12);
+      results.push(
+        await cannon('GET /stays/search (city, 1–4 nights)', {
+          url: replicaA.url,
+          requests: [
+            {
+              method: 'GET',
+              setupRequest: (req) => ({
                 ...req,
-                path: '/bookings',
-                body,
-                headers: {
-                  'content-type': 'application/json',
-                  authorization: `Bearer ${tokens[i % tokens.length]}`,
-                },
-              };
+                path: `/stays/search?${new URLSearchParams({ ...stayParams(r), guests: '2' })}`,
+              }),
             },
-          },
-        ],
-      }),
+          ],
+          ...load,
+        }),
+      );
+    }
+    {
+      const r = rng(13);
+      results.push(
+        await cannon('GET /flights/search (own schedule)', {
+          url: replicaA.url,
+          requests: [
+            {
+              method: 'GET',
+              setupRequest: (req) => ({
+                ...req,
+                path: `/flights/search?${new URLSearchParams(flightParams(r, routes))}`,
+              }),
+            },
+          ],
+          ...load,
+        }),
+      );
+    }
+    results.push(
+      await bookingsScenario(
+        replicaA.url,
+        cars.map((c) => c.id),
+      ),
     );
   } finally {
-    voyage.child.kill();
+    await Promise.all([replicaA.stop(), replicaB.stop(), sqlOnly.stop()]);
+    await pool.end();
   }
 
-  const [helloR, raw, search, book] = results as [Measure, Measure, Measure, Measure];
+  const embedded = await embeddedScenario();
+  results.push(embedded.measure);
+  memory.embeddedIdleMb = embedded.idleMb;
+  const loadAfter = os.loadavg();
+
+  const search = byName('GET /search (model, 2 km, window)');
+  const raw = byName('raw search SQL (pg)');
   const ratios = {
-    searchVsHello: +(search.rps / helloR.rps).toFixed(3),
-    searchVsRawSql: +(search.rps / raw.rps).toFixed(3),
-    bookingsVsHello: +(book.rps / helloR.rps).toFixed(3),
+    searchModelVsRawSql: +(search.rps / raw.rps).toFixed(2),
+    searchSqlVsRawSql: +(byName('GET /search (SQL, 2 km, window)').rps / raw.rps).toFixed(2),
+    searchModelVsHello: +(search.rps / byName('fastify hello-world').rps).toFixed(3),
+    staysVsRawSql: +(
+      byName('GET /stays/search (city, 1–4 nights)').rps / byName('raw stays search SQL (pg)').rps
+    ).toFixed(2),
+    flightsVsRawSql: +(
+      byName('GET /flights/search (own schedule)').rps / byName('raw flights search SQL (pg)').rps
+    ).toFixed(2),
   };
-  const targets = {
-    searchRps: { target: 2500, measured: search.rps, met: search.rps >= 2500 },
-    searchP99Ms: { target: 30, measured: search.p99, met: search.p99 <= 30 },
-    bookingsPerSecond: { target: 1000, measured: book.rps, met: book.rps >= 1000 },
-  };
-  const pad = (s: string | number, w: number) => String(s).padEnd(w);
+  const fresh = freshness!;
+  const targets: Target[] = [
+    t('GET /search rps (model, 100k cars)', '≥ 2500', search.rps, search.rps >= 2500),
+    t('GET /search p99 ms (model)', '≤ 30', search.p99, search.p99 <= 30),
+    t(
+      'GET /search vs raw SQL ceiling (same run)',
+      '≥ 3×',
+      `${ratios.searchModelVsRawSql}×`,
+      ratios.searchModelVsRawSql >= 3,
+    ),
+    t('freshness p99 ms (commit → gone from 2 replicas)', '≤ 100', fresh.p99, fresh.p99 <= 100),
+    t(
+      'api role idle RSS MB (model of 100k cars)',
+      '≤ 150',
+      memory.apiModelIdleMb!,
+      memory.apiModelIdleMb! <= 150,
+    ),
+    t('embedded GET /search rps (2,000 cars)', '≥ 1000', embedded.measure.rps, embedded.measure.rps >= 1000),
+    t('embedded idle RSS MB', '≤ 300', memory.embeddedIdleMb!, memory.embeddedIdleMb! <= 300),
+    t(
+      'POST /bookings rps',
+      '≥ 1000',
+      byName('POST /bookings (no conflicts)').rps,
+      byName('POST /bookings (no conflicts)').rps >= 1000,
+    ),
+  ];
+  printTables(results, targets);
   process.stdout.write(
-    `\n${pad('scenario', 32)}${pad('rps', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}non-2xx\n`,
+    `\nratios: ${JSON.stringify(ratios)}\nfreshness: ${JSON.stringify(fresh)}\nmemory MB: ${JSON.stringify(memory)}\n` +
+      `model ready in ${modelReadyMs} ms (SQL-only api: ${sqlReadyMs} ms); load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${loadAfter.map((l) => l.toFixed(2)).join(' ')}\n`,
   );
-  for (const m of results)
-    process.stdout.write(
-      `${pad(m.name, 32)}${pad(m.rps, 9)}${pad(m.p50, 9)}${pad(m.p99, 9)}${pad(m.errors, 8)}${m.non2xx}\n`,
-    );
-  process.stdout.write(`\nratios: ${JSON.stringify(ratios)}\ntargets: ${JSON.stringify(targets)}\n`);
 
   const commit = (() => {
     try {
@@ -297,11 +341,16 @@ async function main() {
       model: os.cpus()[0]?.model,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAfter,
     },
     dataset: { cars: dataset.cars, bookings: dataset.bookings },
-    settings: { durationSeconds: DURATION, connections: CONNECTIONS },
+    settings: { durationSeconds: DURATION, connections: CONNECTIONS, probes: Number(args.probes) },
     results,
     ratios,
+    freshness: fresh,
+    memoryMb: memory,
+    startup: { modelReadyMs, sqlReadyMs },
     targets,
   };
   const dir = path.join(PROJECT_ROOT, 'bench/results');
@@ -309,6 +358,86 @@ async function main() {
   const file = path.join(dir, `${out.date.slice(0, 19).replaceAll(':', '-')}.json`);
   await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
   log(`\nresults written to ${path.relative(PROJECT_ROOT, file)}`);
+  if (targets.some((x) => !x.met)) process.exitCode = 1;
+}
+
+function t(name: string, target: string, measured: number | string, met: boolean): Target {
+  return { name, target, measured: String(measured), met };
+}
+
+async function bookingsScenario(url: string, carIds: string[]): Promise<Measure> {
+  const tokens: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `bench-${Date.now()}-${i}@voyage.example`,
+        password: 'bench password',
+        name: 'Bench',
+      }),
+    });
+    tokens.push(((await res.json()) as { accessToken: string }).accessToken);
+  }
+  const base = Date.now() + 3 * 365 * DAY;
+  let n = 0;
+  return cannon('POST /bookings (no conflicts)', {
+    url,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const i = n++;
+          const pickup = new Date(base + Math.floor(i / carIds.length) * 7 * DAY);
+          const body = JSON.stringify({
+            carId: carIds[i % carIds.length],
+            pickupTime: pickup.toISOString(),
+            dropoffTime: new Date(pickup.getTime() + 2 * DAY).toISOString(),
+          });
+          return {
+            ...req,
+            path: '/bookings',
+            body,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${tokens[i % tokens.length]}`,
+            },
+          };
+        },
+      },
+    ],
+    ...load,
+  });
+}
+
+/** The embedded server as `npm start` runs it: a fresh data directory with the demo's cars. */
+async function embeddedScenario(): Promise<{ measure: Measure; idleMb: number }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'voyage-bench-embedded-'));
+  const server = await spawnServer(
+    [path.join(PROJECT_ROOT, 'bin/voyage.js'), 'serve'],
+    {
+      DATA_DIR: dataDir,
+      ...BENCH_SECRETS,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_MAX: '0',
+      AUTH_RATE_LIMIT_MAX: '0',
+    },
+    { ready: true },
+  );
+  try {
+    await sleep(3000);
+    const idleMb = await rssMb(server.child.pid!);
+    const measure = await cannon('embedded GET /search (model, 2,000 cars)', {
+      ...searchLoad(server.url, 21),
+      ...load,
+    });
+    return { measure, idleMb };
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 main().catch((err) => {

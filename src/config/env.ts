@@ -131,6 +131,8 @@ export const envSchema = z.object({
     'expected a duration from 1s to 1m',
   ),
   SEARCH_CACHE_TTL: duration('0s'),
+  SEARCH_MODEL: bool(true),
+  SEARCH_MODEL_SWEEP: duration('30s'),
   VOYAGE_FAULT_INJECTION: z.string().optional(),
   VOYAGE_ALLOW_FAULT_INJECTION: bool(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: z

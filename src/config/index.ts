@@ -41,6 +41,11 @@ export interface Config {
   /** How often the console's in-process metrics history takes a point (an hour is kept). */
   metricsHistoryIntervalMs: number;
   searchCacheTtlMs: number;
+  /**
+   * Car search from an in-memory model of the cars kept current by change notifications (off:
+   * every search is a SQL query); sweepMs is how often it re-reads recent changes anyway.
+   */
+  searchModel: { enabled: boolean; sweepMs: number };
   /** Only ever set when VOYAGE_ALLOW_FAULT_INJECTION=true; for testing releases. */
   faultInjection: FaultInjection | undefined;
   /** Set when VOYAGE_FAULT_INJECTION was given but not allowed, so the process can say so. */
@@ -202,6 +207,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     healthCheckTimeoutMs: e.HEALTH_CHECK_TIMEOUT,
     metricsHistoryIntervalMs: e.METRICS_HISTORY_INTERVAL,
     searchCacheTtlMs: e.SEARCH_CACHE_TTL,
+    searchModel: { enabled: e.SEARCH_MODEL ?? true, sweepMs: e.SEARCH_MODEL_SWEEP },
     faultInjection,
     faultInjectionRefused: !!e.VOYAGE_FAULT_INJECTION && !e.VOYAGE_ALLOW_FAULT_INJECTION,
     tracing: {

@@ -7,6 +7,7 @@ import { registerBackupMetrics } from '../platform/backup/metrics.js';
 import { type BackupStore, fileBackupStore } from '../platform/backup/store.js';
 import { type Cache, memoryCache, redisCache } from '../platform/cache.js';
 import { type Clock, systemClock } from '../platform/clock.js';
+import { type ChangeFeed, openChangeFeed } from '../platform/db/change-feed.js';
 import { EMBEDDED_IMAGE, readEmbeddedImage } from '../platform/db/embedded-image.js';
 import { createKysely } from '../platform/db/kysely.js';
 import { createMigrator, type Migrator } from '../platform/db/migrator.js';
@@ -29,6 +30,8 @@ export interface AppContext {
   log: Logger;
   database: Database;
   db: Db;
+  /** Change notifications from the database (connects on first subscription). */
+  changes: ChangeFeed;
   migrator: Migrator;
   redis: Redis | undefined;
   cache: Cache;
@@ -78,6 +81,10 @@ export async function createContext(
       pgliteImage: () => readEmbeddedImage(EMBEDDED_IMAGE),
     }));
   const db = createKysely<DB>(database.pool);
+  const changes = openChangeFeed(config.database, database.pglite, {
+    applicationName: `voyage-${role}-changes`,
+    onError: (err) => log.warn({ err: err.message }, 'change feed connection lost; reconnecting'),
+  });
   const migrator = createMigrator(database.pool, migrations, {
     ...config.migrations,
     onRetry: (e) => log.warn(e, 'migration hit the lock timeout; retrying after a pause'),
@@ -163,6 +170,7 @@ export async function createContext(
     log,
     database,
     db,
+    changes,
     migrator,
     redis,
     cache,
@@ -177,6 +185,7 @@ export async function createContext(
     role,
     async close() {
       await jobs.stop().catch((err) => log.warn({ err }, 'stopping jobs failed'));
+      await changes.close();
       // Kysely holds nothing of its own: closing the database ends its pool.
       if (!overrides.database) await database.close().catch(() => undefined);
       if (redis) redis.disconnect();

@@ -63,6 +63,10 @@ export async function serve(config: Config, secrets: Secrets, opts: ServeOptions
   defineBackupOperationsJob(ctx);
   await ctx.jobs.start();
   ctx.health.register('jobs', async () => ctx.jobs.boss !== undefined);
+  if (opts.role !== 'worker' && (!modules || modules.includes('availability'))) {
+    starting = 'loading the search model';
+    await services.availability.startModel();
+  }
   starting = undefined;
   log.info(
     {

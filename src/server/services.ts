@@ -74,6 +74,10 @@ export function createServices(ctx: AppContext): Services {
     cacheTtlMs: config.searchCacheTtlMs,
     metrics: ctx.metrics,
     clock: ctx.clock,
+    changes: ctx.changes,
+    health: ctx.health,
+    log: ctx.log,
+    model: config.searchModel,
   });
   const flags = createFlagsService({
     db: ctx.db,

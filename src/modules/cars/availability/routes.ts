@@ -7,6 +7,7 @@ export const availabilityRoutes: FastifyPluginAsyncZod<RouteDeps<AvailabilitySer
   app,
   { service: availability },
 ) => {
+  app.addHook('onClose', () => availability.stopModel());
   app.get(
     '/search',
     {
