@@ -138,7 +138,11 @@ export function createFlightsRepository(base: Db) {
           AND f.departure_at >= (${q.date}::date)::timestamp AT TIME ZONE o.time_zone
           AND f.departure_at < (${q.date}::date + 1)::timestamp AT TIME ZONE o.time_zone
           AND f.departure_at > ${q.after}::timestamptz
-          AND c.seats_available >= ${q.seats}::int
+          -- Seats of holds that lapsed are on sale: booking releases them first.
+          AND c.seats_available + coalesce((
+                SELECT sum(b.seats) FROM flight_bookings b
+                WHERE b.own_flight_id = f.id AND b.cabin = c.cabin AND b.status = 'pending'
+                  AND b.hold_expires_at <= ${q.after}::timestamptz), 0) >= ${q.seats}::int
         ORDER BY f.departure_at, r.flight_number
       `.execute(db);
       return res.rows;

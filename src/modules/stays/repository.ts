@@ -47,6 +47,8 @@ export interface AvailabilityFilter {
   /** The stay's total, over every night. */
   maxTotal?: number;
   limit: number;
+  /** Holds lapsed by then count as free rooms. */
+  now: Date;
 }
 
 export type AvailabilityRow = PropertyRow & {
@@ -271,10 +273,21 @@ export function createStaysRepository(base: Db) {
       if (f.minStars !== undefined) where.push(sql`p.stars >= ${f.minStars}::int`);
       if (f.maxTotal !== undefined) where.push(sql`free.total <= ${f.maxTotal}::bigint`);
       const res = await sql<AvailabilityRow>`
-        WITH free AS (
-          SELECT i.room_type_id, sum(i.rate)::bigint AS total, min(i.capacity - i.booked)::int AS rooms_left
+        WITH lapsed AS (
+          -- Rooms of holds that lapsed are on sale: booking releases them first.
+          SELECT b.room_type_id, n::date AS night, count(*)::int AS rooms
+          FROM stay_bookings b
+          CROSS JOIN LATERAL generate_series(b.check_in, b.check_out - 1, interval '1 day') n
+          WHERE b.status = 'pending' AND b.hold_expires_at <= ${f.now}::timestamptz
+          GROUP BY 1, 2
+        ),
+        free AS (
+          SELECT i.room_type_id, sum(i.rate)::bigint AS total,
+                 min(i.capacity - i.booked + coalesce(l.rooms, 0))::int AS rooms_left
           FROM room_inventory i
-          WHERE i.night >= ${f.checkIn}::date AND i.night < ${f.checkOut}::date AND i.booked < i.capacity
+          LEFT JOIN lapsed l ON l.room_type_id = i.room_type_id AND l.night = i.night
+          WHERE i.night >= ${f.checkIn}::date AND i.night < ${f.checkOut}::date
+            AND i.booked - coalesce(l.rooms, 0) < i.capacity
           GROUP BY i.room_type_id
           HAVING count(*) = ${f.nights}::int
         ),

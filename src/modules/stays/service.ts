@@ -185,6 +185,7 @@ export function createStaysService(deps: StaysDeps) {
     async search(q: StaySearchQuery): Promise<StaySearchResponse> {
       const nights = checkStayDates(q.checkIn, q.checkOut);
       const rows = await repo.available({
+        now: clock.now(),
         checkIn: q.checkIn,
         checkOut: q.checkOut,
         nights,

@@ -36,7 +36,8 @@ export function createRentalsCheckout(deps: {
     input: BookingCreate,
     holdUntil?: Date,
   ) => Promise<{ row: BookingRow; car: Car; location: Location; released: number }>;
-  describe: (row: BookingRow) => Promise<{ car: Car; location: Location; payload: BookingEventPayload }>;
+  describe: (row: BookingRow) => Promise<{ car: Car; location: Location }>;
+  payload: (row: BookingRow, car: Car, location: Location) => BookingEventPayload;
   lockCar: (carId: string, tx: Db) => Promise<unknown>;
 }): CheckoutKind {
   const { db, repo, clock, notifications, audit } = deps;
@@ -46,15 +47,22 @@ export function createRentalsCheckout(deps: {
     return toCheckoutBooking('car', row, { startsAt: row.pickup_time, title: title(car, location) });
   }
 
-  /** Runs `fn` on the booking with its car's row and its own row locked. */
-  async function locked<T>(id: string, fn: (row: BookingRow, tx: Db) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on the booking with its car's row and its own row locked; `payload` describes it
+   * for the traveller's email (the car is read before the transaction, which must not wait on it).
+   */
+  async function locked<T>(
+    id: string,
+    fn: (row: BookingRow, tx: Db, payload: (r: BookingRow) => BookingEventPayload) => Promise<T>,
+  ): Promise<T> {
     const found = await repo.findBooking(id);
     if (!found) throw notFound('booking_not_found', 'Booking not found');
+    const { car, location } = await deps.describe(found);
     return db.transaction().execute(async (tx) => {
       await deps.lockCar(found.car_id, tx);
       const row = await repo.lockBooking(id, tx);
       if (!row) throw notFound('booking_not_found', 'Booking not found');
-      return fn(row, tx);
+      return fn(row, tx, (r) => deps.payload(r, car, location));
     });
   }
 
@@ -96,7 +104,7 @@ export function createRentalsCheckout(deps: {
 
     async confirm(id, payment) {
       let lapsed = 0;
-      const result = await locked(id, async (row, tx) => {
+      const result = await locked(id, async (row, tx, payloadOf) => {
         if (row.status === 'confirmed') return { ok: true as const, row };
         if (row.status === 'expired') return { ok: false as const, reason: 'expired' as const, row };
         if (row.status !== 'pending') return { ok: false as const, reason: 'cancelled' as const, row };
@@ -117,12 +125,11 @@ export function createRentalsCheckout(deps: {
           },
           tx,
         );
-        const { payload } = await deps.describe(confirmed);
         await notifications.emit(tx, {
           type: 'booking.confirmed',
           aggregateId: id,
           recipient: { userId: confirmed.user_id },
-          payload,
+          payload: payloadOf(confirmed),
         });
         await audit.record(tx, {
           action: 'booking.create',
@@ -144,7 +151,7 @@ export function createRentalsCheckout(deps: {
     },
 
     async cancel(id: string, who: Principal) {
-      const result = await locked(id, async (row, tx) => {
+      const result = await locked(id, async (row, tx, payloadOf) => {
         if (row.user_id !== who.userId && who.role !== 'admin')
           throw notFound('booking_not_found', 'Booking not found');
         const now = clock.now();
@@ -186,12 +193,11 @@ export function createRentalsCheckout(deps: {
           subject: `car_booking:${id}`,
           details: { refundAmount: terms.refundAmount, fee: terms.fee },
         });
-        const { payload } = await deps.describe(cancelled);
         await notifications.emit(tx, {
           type: 'booking.cancelled',
           aggregateId: id,
           recipient: { userId: cancelled.user_id },
-          payload,
+          payload: payloadOf(cancelled),
         });
         return { row: cancelled, refundAmount: terms.refundAmount, fee: terms.fee };
       });

@@ -221,8 +221,9 @@ export function createRentalsService(deps: RentalsDeps) {
     describe: async (row) => {
       const car = await fleet.getCar(row.car_id);
       const location = await fleet.getLocation(car.locationId);
-      return { car, location, payload: eventPayload(toBooking(row), car, location) };
+      return { car, location };
     },
+    payload: (row, car, location) => eventPayload(toBooking(row), car, location),
     lockCar: (carId, tx) => fleet.lockForBooking(carId, tx),
   });
 
