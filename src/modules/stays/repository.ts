@@ -1,3 +1,5 @@
+// Over 300 lines: one repository for the stays tables, whose availability search and night-taking
+// statements share the inventory rules; the hold queries live in holds-repository.ts.
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { PropertiesTable, RoomTypesTable, StayBookingsTable } from './tables.js';

@@ -232,7 +232,6 @@ export function createRentalsService(deps: RentalsDeps) {
 
     /** For the minute job: releases every lapsed hold. */
     expireHolds: () => checkout.expireHolds(clock.now()),
-
     /** What checkout holds, confirms and refunds a rental through. */
     checkout,
 
