@@ -155,7 +155,7 @@ async function main() {
       await closedLoop('raw stays search SQL (pg)', { durationS: DURATION, concurrency: CONNECTIONS }, () => {
         const p = stayParams(r);
         const nights = Math.round((Date.parse(p.checkOut) - Date.parse(p.checkIn)) / DAY);
-        return stays.available({ ...p, nights, guests: 2, limit: 20 });
+        return stays.available({ ...p, nights, guests: 2, limit: 20, now: new Date() });
       }),
     );
   }

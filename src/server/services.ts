@@ -1,6 +1,7 @@
 import { type AvailabilityService, createAvailabilityService } from '../modules/cars/availability/service.js';
 import { createFleetService, type FleetService } from '../modules/cars/fleet/service.js';
 import { createRentalsService, type RentalsService } from '../modules/cars/rentals/service.js';
+import type { CheckoutKind } from '../modules/checkout/kind.js';
 import { createExportsService, type ExportsService } from '../modules/exports/service.js';
 import { createFlagsService, type FlagsService } from '../modules/flags/service.js';
 import { createFlightsService, type FlightsService } from '../modules/flights/service.js';
@@ -191,3 +192,10 @@ export function createServices(ctx: AppContext): Services {
     exports,
   };
 }
+
+/** The kinds of booking checkout holds, confirms and refunds: cars, stays, flights. */
+export const checkoutKinds = (s: Services): CheckoutKind[] => [
+  s.rentals.checkout,
+  s.stays.checkout,
+  s.flights.checkout,
+];

@@ -149,6 +149,17 @@ describe('the Duffel supplier against a local server speaking Duffel’s API', (
     expect(errorCode(res)).toBe('offer_expired');
   });
 
+  it('cannot hold a Duffel offer for checkout (422 checkout_not_supported), and shows no Voyage policy on it', async () => {
+    const offers = (await search()).json().offers;
+    const offer = duffelOffers(offers)[0]!;
+    expect((offer as unknown as { cancellationPolicy: unknown }).cancellationPolicy).toBeNull();
+    const ordersBefore = duffel.orders.size;
+    await expect(
+      t.services.flights.checkout.hold(alice.userId, { offerId: offer.id, passengers: [PASSENGER] }, 10),
+    ).rejects.toMatchObject({ statusCode: 422, code: 'checkout_not_supported' });
+    expect(duffel.orders.size).toBe(ordersBefore);
+  });
+
   it('asks for contact details Duffel requires, before calling it', async () => {
     const offer = duffelOffers((await search()).json().offers)[0]!;
     const before = duffel.requests.filter((r) => r.path === '/air/orders').length;

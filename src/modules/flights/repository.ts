@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { AirportsTable, Cabin, CabinPlan, FlightBookingsTable, FlightRoutesTable } from './tables.js';
 
@@ -23,6 +23,8 @@ export interface ScheduledOfferRow {
   destination: string;
   destination_name: string;
   destination_tz: string;
+  free_cancellation_hours: number;
+  cancellation_fee_bp: number;
 }
 
 export function createFlightsRepository(base: Db) {
@@ -54,7 +56,12 @@ export function createFlightsRepository(base: Db) {
     },
 
     insertRoute(
-      r: Omit<RouteRow, 'id' | 'created_at' | 'cabins'> & { cabins: CabinPlan[] },
+      r: Omit<
+        RouteRow,
+        'id' | 'created_at' | 'cabins' | 'free_cancellation_hours' | 'cancellation_fee_bp'
+      > & {
+        cabins: CabinPlan[];
+      },
       db: Db = base,
     ): Promise<RouteRow> {
       return db
@@ -119,7 +126,7 @@ export function createFlightsRepository(base: Db) {
     ) {
       const res = await sql<ScheduledOfferRow>`
         SELECT f.id AS flight_id, f.departure_at, f.arrival_at, r.flight_number, r.aircraft, r.duration_minutes,
-               r.currency, c.cabin, c.fare, c.seats_available,
+               r.currency, c.cabin, c.fare, c.seats_available, r.free_cancellation_hours, r.cancellation_fee_bp,
                o.iata AS origin, o.name AS origin_name, o.time_zone AS origin_tz,
                d.iata AS destination, d.name AS destination_name, d.time_zone AS destination_tz
         FROM flight_routes r
@@ -131,7 +138,11 @@ export function createFlightsRepository(base: Db) {
           AND f.departure_at >= (${q.date}::date)::timestamp AT TIME ZONE o.time_zone
           AND f.departure_at < (${q.date}::date + 1)::timestamp AT TIME ZONE o.time_zone
           AND f.departure_at > ${q.after}::timestamptz
-          AND c.seats_available >= ${q.seats}::int
+          -- Seats of holds that lapsed are on sale: booking releases them first.
+          AND c.seats_available + coalesce((
+                SELECT sum(b.seats) FROM flight_bookings b
+                WHERE b.own_flight_id = f.id AND b.cabin = c.cabin AND b.status = 'pending'
+                  AND b.hold_expires_at <= ${q.after}::timestamptz), 0) >= ${q.seats}::int
         ORDER BY f.departure_at, r.flight_number
       `.execute(db);
       return res.rows;
@@ -163,10 +174,10 @@ export function createFlightsRepository(base: Db) {
     },
 
     insertBooking(
-      b: Omit<
-        FlightBookingRow,
-        'id' | 'created_at' | 'cancelled_at' | 'status' | 'segments' | 'passengers'
-      > & { segments: unknown; passengers: unknown },
+      b: Omit<Insertable<FlightBookingsTable>, 'segments' | 'passengers'> & {
+        segments: unknown;
+        passengers: unknown;
+      },
       db: Db,
     ) {
       return db

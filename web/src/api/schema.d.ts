@@ -1575,6 +1575,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             bookings: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 cancelledAt: string | null;
                                 /** Format: uuid */
                                 carId: string;
@@ -1582,11 +1586,12 @@ export interface paths {
                                 currency: string;
                                 days: number;
                                 dropoffTime: string;
+                                holdExpiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 pickupTime: string;
                                 /** @enum {string} */
-                                status: "confirmed" | "cancelled";
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                                 totalAmount: number;
                                 /** Format: uuid */
                                 userId: string;
@@ -1628,6 +1633,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             /** Format: uuid */
                             carId: string;
@@ -1635,11 +1644,12 @@ export interface paths {
                             currency: string;
                             days: number;
                             dropoffTime: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             pickupTime: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -1680,6 +1690,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             /** Format: uuid */
                             carId: string;
@@ -1687,11 +1701,12 @@ export interface paths {
                             currency: string;
                             days: number;
                             dropoffTime: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             pickupTime: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -1738,6 +1753,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             /** Format: uuid */
                             carId: string;
@@ -1745,11 +1764,12 @@ export interface paths {
                             currency: string;
                             days: number;
                             dropoffTime: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             pickupTime: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -1828,6 +1848,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             cars: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** @enum {string} */
                                 class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                                 currency: string;
@@ -1892,6 +1916,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -1946,6 +1974,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -1992,6 +2024,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -2055,6 +2091,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -2130,6 +2170,10 @@ export interface paths {
                                 userId: string;
                             }[];
                             car: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** @enum {string} */
                                 class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                                 currency: string;
@@ -2487,11 +2531,16 @@ export interface paths {
                                 bookingReference: string;
                                 /** @enum {string} */
                                 cabin: "economy" | "premium_economy" | "business" | "first";
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 cancelledAt: string | null;
                                 createdAt: string;
                                 currency: string;
                                 departureAt: string;
                                 destination: string;
+                                holdExpiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 origin: string;
@@ -2514,7 +2563,7 @@ export interface paths {
                                     originName: string;
                                 }[];
                                 /** @enum {string} */
-                                status: "confirmed" | "cancelled";
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                                 /** @enum {string} */
                                 supplier: "own-schedule" | "duffel";
                                 totalAmount: number;
@@ -2570,11 +2619,16 @@ export interface paths {
                             bookingReference: string;
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             createdAt: string;
                             currency: string;
                             departureAt: string;
                             destination: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             origin: string;
@@ -2597,7 +2651,7 @@ export interface paths {
                                 originName: string;
                             }[];
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             /** @enum {string} */
                             supplier: "own-schedule" | "duffel";
                             totalAmount: number;
@@ -2644,11 +2698,16 @@ export interface paths {
                             bookingReference: string;
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             createdAt: string;
                             currency: string;
                             departureAt: string;
                             destination: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             origin: string;
@@ -2671,7 +2730,7 @@ export interface paths {
                                 originName: string;
                             }[];
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             /** @enum {string} */
                             supplier: "own-schedule" | "duffel";
                             totalAmount: number;
@@ -2724,11 +2783,16 @@ export interface paths {
                             bookingReference: string;
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             createdAt: string;
                             currency: string;
                             departureAt: string;
                             destination: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             origin: string;
@@ -2751,7 +2815,7 @@ export interface paths {
                                 originName: string;
                             }[];
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             /** @enum {string} */
                             supplier: "own-schedule" | "duffel";
                             totalAmount: number;
@@ -2796,6 +2860,10 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            } | null;
                             currency: string;
                             expiresAt: string;
                             id: string;
@@ -3058,6 +3126,10 @@ export interface paths {
                             offers: {
                                 /** @enum {string} */
                                 cabin: "economy" | "premium_economy" | "business" | "first";
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                } | null;
                                 currency: string;
                                 expiresAt: string;
                                 id: string;
@@ -3966,6 +4038,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             cars: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** @enum {string} */
                                 class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                                 currency: string;
@@ -4032,6 +4108,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             bookings: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 cancelledAt: string | null;
                                 checkIn: string;
                                 checkInAt: string;
@@ -4040,6 +4120,7 @@ export interface paths {
                                 createdAt: string;
                                 currency: string;
                                 guests: number;
+                                holdExpiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 nights: number;
@@ -4057,7 +4138,7 @@ export interface paths {
                                 roomTypeId: string;
                                 roomTypeName: string;
                                 /** @enum {string} */
-                                status: "confirmed" | "cancelled";
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                                 totalAmount: number;
                                 /** Format: uuid */
                                 userId: string;
@@ -4100,6 +4181,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             checkIn: string;
                             checkInAt: string;
@@ -4108,6 +4193,7 @@ export interface paths {
                             createdAt: string;
                             currency: string;
                             guests: number;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             nights: number;
@@ -4125,7 +4211,7 @@ export interface paths {
                             roomTypeId: string;
                             roomTypeName: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -4166,6 +4252,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             checkIn: string;
                             checkInAt: string;
@@ -4174,6 +4264,7 @@ export interface paths {
                             createdAt: string;
                             currency: string;
                             guests: number;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             nights: number;
@@ -4191,7 +4282,7 @@ export interface paths {
                             roomTypeId: string;
                             roomTypeName: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -4238,6 +4329,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             checkIn: string;
                             checkInAt: string;
@@ -4246,6 +4341,7 @@ export interface paths {
                             createdAt: string;
                             currency: string;
                             guests: number;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             nights: number;
@@ -4263,7 +4359,7 @@ export interface paths {
                             roomTypeId: string;
                             roomTypeName: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -4319,6 +4415,10 @@ export interface paths {
                                 lng: number;
                                 name: string;
                                 roomTypes: {
+                                    cancellationPolicy: {
+                                        feeBasisPoints: number;
+                                        freeUntilHoursBefore: number;
+                                    };
                                     /** Format: uuid */
                                     id: string;
                                     maxGuests: number;
@@ -4438,6 +4538,10 @@ export interface paths {
                             lng: number;
                             name: string;
                             roomTypes: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** Format: uuid */
                                 id: string;
                                 maxGuests: number;
@@ -4497,6 +4601,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** Format: uuid */
                             id: string;
                             maxGuests: number;
@@ -4656,6 +4764,10 @@ export interface paths {
                                 lng: number;
                                 name: string;
                                 roomTypes: {
+                                    cancellationPolicy: {
+                                        feeBasisPoints: number;
+                                        freeUntilHoursBefore: number;
+                                    };
                                     /** Format: uuid */
                                     id: string;
                                     maxGuests: number;
@@ -5203,7 +5315,7 @@ export interface paths {
                                 refId: string | null;
                                 startsAt: string | null;
                                 /** @enum {string|null} */
-                                status: "confirmed" | "cancelled" | null;
+                                status: "pending" | "confirmed" | "cancelled" | null;
                                 timeZone: string;
                                 title: string;
                             }[];
@@ -5291,7 +5403,7 @@ export interface paths {
                             refId: string | null;
                             startsAt: string | null;
                             /** @enum {string|null} */
-                            status: "confirmed" | "cancelled" | null;
+                            status: "pending" | "confirmed" | "cancelled" | null;
                             timeZone: string;
                             title: string;
                         };

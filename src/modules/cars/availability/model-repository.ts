@@ -12,6 +12,8 @@ export interface ModelCarRow {
   transmission: Transmission;
   daily_rate: number;
   currency: string;
+  free_cancellation_hours: number;
+  cancellation_fee_bp: number;
   lat: number;
   lng: number;
   status: CarStatus;
@@ -26,7 +28,7 @@ export interface ModelCarRow {
 const MICROS = (bound: string) => `(extract(epoch FROM ${bound}(r.range)) * 1000000)::float8`;
 
 const COLUMNS = `c.id, c.location_id, c.make, c.model, c.class, c.seats, c.transmission, c.daily_rate,
-  c.currency, c.lat, c.lng, c.status,
+  c.currency, c.free_cancellation_hours, c.cancellation_fee_bp, c.lat, c.lng, c.status,
   cube_ll_coord(c.position, 1) AS x, cube_ll_coord(c.position, 2) AS y, cube_ll_coord(c.position, 3) AS z,
   ARRAY(SELECT v.b FROM unnest(c.busy) WITH ORDINALITY AS r(range, n), LATERAL (VALUES
       (1, CASE WHEN lower_inf(r.range) THEN '-Infinity'::float8

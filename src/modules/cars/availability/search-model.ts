@@ -34,6 +34,8 @@ export function createSearchModel() {
   const status: string[] = [];
   const seats: number[] = [];
   const rate: number[] = [];
+  const freeHours: number[] = [];
+  const feeBp: number[] = [];
   const lat: number[] = [];
   const lng: number[] = [];
   const present: boolean[] = [];
@@ -132,6 +134,8 @@ export function createSearchModel() {
     status[i] = intern(r.status);
     seats[i] = r.seats;
     rate[i] = r.daily_rate;
+    freeHours[i] = r.free_cancellation_hours;
+    feeBp[i] = r.cancellation_fee_bp;
     lat[i] = r.lat;
     lng[i] = r.lng;
     px[i] = r.x;
@@ -269,6 +273,8 @@ export function createSearchModel() {
       transmission: transmission[i] as SearchRow['transmission'],
       daily_rate: rate[i]!,
       currency: currency[i]!,
+      free_cancellation_hours: freeHours[i]!,
+      cancellation_fee_bp: feeBp[i]!,
       lat: lat[i]!,
       lng: lng[i]!,
       status: status[i] as SearchRow['status'],
