@@ -225,6 +225,8 @@ export const en = {
     cardUnavailable: 'Card payment is not available in the app yet. Voyage is holding the booking for you.',
     processing: 'Your payment is being processed…',
     declined: 'Your card was declined. Nothing was charged; choose another card or try again.',
+    insufficientFunds:
+      'Your card was declined: the account has not enough funds. Nothing was charged; choose another card or try again.',
     failed: 'The payment did not go through. Nothing was charged; try again.',
     expiredTitle: 'Your hold has expired',
     expired:
@@ -255,8 +257,12 @@ export const en = {
     errors: {
       card_declined: 'Your card was declined. Nothing was charged; choose another card or try again.',
       hold_expired: 'Your hold has expired.',
-      hold_not_pending: 'This booking is no longer waiting for payment.',
-      payment_failed: 'The payment did not go through. Nothing was charged; try again.',
+      booking_not_payable: 'This booking is no longer waiting for payment.',
+      payment_method_required: 'Choose a card to pay with.',
+      payment_provider_unavailable:
+        'The payment service cannot be reached. Your hold stays; try again in a moment.',
+      checkout_not_found: 'This checkout does not exist.',
+      checkout_kind_unavailable: 'Checkout is not available for this kind of booking yet.',
     } as Record<string, string>,
   },
   trips: {

@@ -141,5 +141,7 @@ describe('the payment panel', () => {
       'Sorry, someone has just booked this car for these dates.',
     );
     expect(pay.checkoutError(new errors.ApiError(409, 'hold_expired', 'x'))).toBe('Your hold has expired.');
+    const poor = new errors.ApiError(402, 'card_declined', 'x', { declineCode: 'insufficient_funds' });
+    expect(pay.checkoutError(poor)).toMatch(/^Your card was declined: the account has not enough funds\./);
   });
 });

@@ -7,7 +7,10 @@ import { t } from '../../i18n';
 
 /** An error of checkout in words: its own codes first, then the app's table. */
 export function checkoutError(err: unknown): string {
-  return (err instanceof ApiError && t.checkout.errors[err.code]) || errorSentence(err);
+  if (!(err instanceof ApiError)) return errorSentence(err);
+  const decline = (err.details as { declineCode?: unknown } | undefined)?.declineCode;
+  if (err.code === 'card_declined' && decline === 'insufficient_funds') return t.checkout.insufficientFunds;
+  return t.checkout.errors[err.code] ?? errorSentence(err);
 }
 
 /**
