@@ -22,6 +22,7 @@ import accountLifecycle from './20261206212000_account_lifecycle.js';
 import loginLockouts from './20261206220000_login_lockouts.js';
 import notificationBodies from './20261207100000_notification_bodies.js';
 import operations from './20261207110000_operations.js';
+import payments from './20261207150000_payments.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -48,4 +49,5 @@ export const migrations: MigrationIndex = {
   '20261206220000_login_lockouts': loginLockouts,
   '20261207100000_notification_bodies': notificationBodies,
   '20261207110000_operations': operations,
+  '20261207150000_payments': payments,
 };

@@ -1,6 +1,8 @@
 import { type AvailabilityService, createAvailabilityService } from '../modules/cars/availability/service.js';
 import { createFleetService, type FleetService } from '../modules/cars/fleet/service.js';
 import { createRentalsService, type RentalsService } from '../modules/cars/rentals/service.js';
+import { createPaymentProvider } from '../modules/checkout/providers/index.js';
+import { type CheckoutService, createCheckoutService } from '../modules/checkout/service.js';
 import { createExportsService, type ExportsService } from '../modules/exports/service.js';
 import { createFlagsService, type FlagsService } from '../modules/flags/service.js';
 import { createFlightsService, type FlightsService } from '../modules/flights/service.js';
@@ -33,6 +35,7 @@ export interface Services extends Record<ModuleName, unknown> {
   trips: TripsService;
   itinerary: ItineraryService;
   exports: ExportsService;
+  checkout: CheckoutService;
 }
 /**
  * The composition root: builds every module's service once, in dependency order, from the
@@ -171,6 +174,17 @@ export function createServices(ctx: AppContext): Services {
     notifications,
     clock: ctx.clock,
   });
+  const checkout = createCheckoutService({
+    db: ctx.db,
+    // The booking modules offer their checkout kinds here.
+    kinds: () => ({}),
+    provider: createPaymentProvider(config, secrets),
+    holdMinutes: config.payments.holdMinutes,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    idempotency,
+    log: ctx.log,
+  });
   return {
     identity,
     fleet,
@@ -185,5 +199,6 @@ export function createServices(ctx: AppContext): Services {
     trips,
     itinerary,
     exports,
+    checkout,
   };
 }
