@@ -69,6 +69,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
       if (!(err instanceof ProviderUnavailableError)) throw err;
       deps.log.warn({ err: err.message }, 'payment provider unavailable');
       metrics.failed('provider_unavailable');
+      metrics.attempt(provider.name, 'failed');
       throw serviceUnavailable(
         'payment_provider_unavailable',
         'Payments are unavailable just now; try again shortly',
