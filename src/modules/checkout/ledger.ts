@@ -76,6 +76,15 @@ export function createLedger(deps: LedgerDeps) {
       amountCharged: row.amount,
       amountDueOnSite: 0,
     });
+    if (result.ok && result.booking.paymentId && result.booking.paymentId !== row.provider_payment_id) {
+      // Another attempt paid for this booking first: this one is a second charge, given back.
+      log.warn(
+        { kind: row.kind, bookingId: row.booking_id },
+        'booking paid twice; refunding the later payment',
+      );
+      await refund(row, row.amount, false);
+      return { ok: true, booking: result.booking };
+    }
     if (result.ok) {
       if (moved) {
         metrics.attempt(provider.name, 'succeeded');

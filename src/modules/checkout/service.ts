@@ -78,7 +78,14 @@ export function createCheckoutService(deps: CheckoutDeps) {
   }
 
   function paymentView(booking: CheckoutBooking, row: PaymentRow | undefined): CheckoutPayment {
-    const status = row?.status ?? (booking.status === 'confirmed' ? 'succeeded' : 'requires_payment');
+    // A booking made before checkout (no payment row) was booked to be paid on site.
+    const status =
+      row?.status ??
+      (booking.status === 'confirmed'
+        ? 'due_on_site'
+        : booking.status === 'refunded'
+          ? 'refunded'
+          : 'requires_payment');
     return {
       provider: (row?.provider ?? provider.name) as CheckoutPayment['provider'],
       status,
@@ -128,6 +135,8 @@ export function createCheckoutService(deps: CheckoutDeps) {
     if (!paymentMethod)
       throw badRequest('payment_method_required', 'paymentMethod is required to pay by card');
     return viaProvider(async () => {
+      // A payment still processing finishes by webhook; paying again would confirm it twice.
+      if (row?.status === 'processing') return view(booking);
       if (!row || row.status === 'failed') row = await ledger.startAttempt(booking);
       row = await ledger.ensureProviderPayment(row, booking);
       if (row.status !== 'succeeded') {
