@@ -27,7 +27,8 @@ describe('checkout with pay-at-pickup', () => {
   let admin: SignedIn;
   const clock = manualClock(new Date());
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    // Tokens outlive the holds the tests let lapse.
+    t = await createTestApp({ clock, env: { ACCESS_TOKEN_TTL: '1d' } });
     alice = await signUp(t.app);
     bob = await signUp(t.app);
     admin = await signInAdmin(t);
@@ -137,6 +138,7 @@ describe('checkout with Stripe', () => {
     t = await createTestApp({
       clock,
       env: {
+        ACCESS_TOKEN_TTL: '1d',
         STRIPE_SECRET_KEY: STRIPE_TEST_ENV.secretKey,
         STRIPE_WEBHOOK_SECRET: STRIPE_TEST_ENV.webhookSecret,
         STRIPE_API_BASE: stripe.url,
