@@ -1,6 +1,7 @@
 import { type AvailabilityService, createAvailabilityService } from '../modules/cars/availability/service.js';
 import { createFleetService, type FleetService } from '../modules/cars/fleet/service.js';
 import { createRentalsService, type RentalsService } from '../modules/cars/rentals/service.js';
+import type { CheckoutKind } from '../modules/checkout/kind.js';
 import { createPaymentProvider } from '../modules/checkout/providers/index.js';
 import { type CheckoutService, createCheckoutService } from '../modules/checkout/service.js';
 import { createExportsService, type ExportsService } from '../modules/exports/service.js';
@@ -176,8 +177,8 @@ export function createServices(ctx: AppContext): Services {
   });
   const checkout = createCheckoutService({
     db: ctx.db,
-    // The booking modules offer their checkout kinds here.
-    kinds: () => ({}),
+    // The booking modules' kinds (checkoutKinds below), late-bound to the finished services.
+    kinds: () => Object.fromEntries(checkoutKinds(services).map((k) => [k.kind, k])),
     provider: createPaymentProvider(config, secrets),
     holdMinutes: config.payments.holdMinutes,
     clock: ctx.clock,
@@ -185,7 +186,7 @@ export function createServices(ctx: AppContext): Services {
     idempotency,
     log: ctx.log,
   });
-  return {
+  const services: Services = {
     identity,
     fleet,
     availability,
@@ -201,4 +202,12 @@ export function createServices(ctx: AppContext): Services {
     exports,
     checkout,
   };
+  return services;
 }
+
+/** The kinds of booking checkout holds, confirms and refunds: cars, stays, flights. */
+export const checkoutKinds = (s: Services): CheckoutKind[] => [
+  s.rentals.checkout,
+  s.stays.checkout,
+  s.flights.checkout,
+];

@@ -8,6 +8,7 @@ import type { Db } from '../database.js';
 import type { CheckoutBooking, CheckoutKind, CheckoutKindName } from './kind.js';
 import { createLedger } from './ledger.js';
 import { createCheckoutMetrics } from './metrics.js';
+import { cancellationTerms } from './policy.js';
 import {
   type PaymentProvider,
   ProviderUnavailableError,
@@ -30,16 +31,15 @@ export interface CheckoutDeps {
 
 const HOUR_MS = 3_600_000;
 
-/** The refund and fee a policy gives for cancelling at `at`; the kinds apply the same rule. */
+/** The refund and fee the booking's policy gives for cancelling at `at` (the rule the kinds apply). */
 export function cancellationQuote(booking: CheckoutBooking, at: Date): CancellationQuote {
-  const freeUntil = new Date(
-    new Date(booking.startsAt).getTime() - booking.policy.freeUntilHoursBefore * HOUR_MS,
-  );
-  const fee =
-    at < freeUntil ? 0 : Math.round((booking.amountCharged * booking.policy.feeBasisPoints) / 10_000);
+  const startsAt = new Date(booking.startsAt);
+  const left = Math.max(0, booking.amountCharged - booking.amountRefunded);
+  const terms = cancellationTerms(booking.policy, left, startsAt, at);
+  const freeUntil = new Date(startsAt.getTime() - booking.policy.freeUntilHoursBefore * HOUR_MS);
   return {
-    refundAmount: Math.max(0, booking.amountCharged - booking.amountRefunded - fee),
-    fee: Math.min(fee, booking.amountCharged),
+    refundAmount: terms.refundAmount,
+    fee: terms.fee,
     currency: booking.currency,
     freeUntil: freeUntil.toISOString(),
   };
