@@ -1,4 +1,3 @@
-import { REBUILD_BUSY_SQL } from '../src/modules/cars/availability/busy.js';
 import { defineMigration } from '../src/platform/db/migrator.js';
 
 // Each car carries the times it is booked as one multirange, kept by a trigger on bookings in the
@@ -11,6 +10,8 @@ import { defineMigration } from '../src/platform/db/migrator.js';
 // version. Bookings never overlap, so subtracting one booking's range removes exactly that booking.
 // Ranges that ended more than a day ago are trimmed whenever a booking is added (search only looks
 // ahead), so the value stays small. Bulk loads (the seed) disable the trigger and rebuild the column.
+// The rebuild below is the rule as it was then, kept verbatim (the checksum covers it); the rule
+// now lives in REBUILD_BUSY_SQL (src/modules/cars/availability/busy.ts, migration 20261207140000_holds).
 export default defineMigration({
   up: `
     ALTER TABLE cars ADD COLUMN busy tstzmultirange NOT NULL DEFAULT '{}';
@@ -36,7 +37,11 @@ export default defineMigration({
       AFTER INSERT OR DELETE OR UPDATE OF car_id, pickup_time, dropoff_time, status ON bookings
       FOR EACH ROW EXECUTE FUNCTION bookings_busy();
 
-    ${REBUILD_BUSY_SQL};
+    UPDATE cars c SET busy = b.r
+    FROM (SELECT car_id, range_agg(tstzrange(pickup_time, dropoff_time)) AS r
+          FROM bookings WHERE status <> 'cancelled' AND dropoff_time > now() - interval '1 day'
+          GROUP BY car_id) b
+    WHERE c.id = b.car_id;
   `,
   down: `
     DROP TRIGGER bookings_busy ON bookings;

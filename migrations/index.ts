@@ -22,6 +22,11 @@ import accountLifecycle from './20261206212000_account_lifecycle.js';
 import loginLockouts from './20261206220000_login_lockouts.js';
 import notificationBodies from './20261207100000_notification_bodies.js';
 import operations from './20261207110000_operations.js';
+import holds from './20261207140000_holds.js';
+import bookingsHoldsIdx from './20261207140100_bookings_holds_idx.js';
+import stayBookingsHoldsIdx from './20261207140200_stay_bookings_holds_idx.js';
+import flightBookingsHoldsIdx from './20261207140300_flight_bookings_holds_idx.js';
+import payments from './20261207150000_payments.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
 export const migrations: MigrationIndex = {
@@ -48,4 +53,9 @@ export const migrations: MigrationIndex = {
   '20261206220000_login_lockouts': loginLockouts,
   '20261207100000_notification_bodies': notificationBodies,
   '20261207110000_operations': operations,
+  '20261207140000_holds': holds,
+  '20261207140100_bookings_holds_idx': bookingsHoldsIdx,
+  '20261207140200_stay_bookings_holds_idx': stayBookingsHoldsIdx,
+  '20261207140300_flight_bookings_holds_idx': flightBookingsHoldsIdx,
+  '20261207150000_payments': payments,
 };

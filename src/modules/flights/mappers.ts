@@ -1,4 +1,5 @@
 import { AppError, conflict } from '../../platform/http/errors.js';
+import { toPolicy } from '../checkout/policy.js';
 import type { BookingEventPayload } from '../notifications/events.js';
 import type { AirportRow, FlightBookingRow } from './repository.js';
 import type { Airport, FlightBooking, Offer, Passenger, Segment } from './schemas.js';
@@ -25,6 +26,8 @@ export function toFlightBooking(r: FlightBookingRow): FlightBooking {
     supplier: r.supplier,
     bookingReference: r.booking_reference,
     status: r.status,
+    holdExpiresAt: r.hold_expires_at ? r.hold_expires_at.toISOString() : null,
+    cancellationPolicy: toPolicy(r),
     cabin: r.cabin,
     origin: r.origin.trim(),
     destination: r.destination.trim(),

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { AirportsTable, Cabin, CabinPlan, FlightBookingsTable, FlightRoutesTable } from './tables.js';
 
@@ -23,6 +23,8 @@ export interface ScheduledOfferRow {
   destination: string;
   destination_name: string;
   destination_tz: string;
+  free_cancellation_hours: number;
+  cancellation_fee_bp: number;
 }
 
 export function createFlightsRepository(base: Db) {
@@ -54,7 +56,12 @@ export function createFlightsRepository(base: Db) {
     },
 
     insertRoute(
-      r: Omit<RouteRow, 'id' | 'created_at' | 'cabins'> & { cabins: CabinPlan[] },
+      r: Omit<
+        RouteRow,
+        'id' | 'created_at' | 'cabins' | 'free_cancellation_hours' | 'cancellation_fee_bp'
+      > & {
+        cabins: CabinPlan[];
+      },
       db: Db = base,
     ): Promise<RouteRow> {
       return db
@@ -119,7 +126,7 @@ export function createFlightsRepository(base: Db) {
     ) {
       const res = await sql<ScheduledOfferRow>`
         SELECT f.id AS flight_id, f.departure_at, f.arrival_at, r.flight_number, r.aircraft, r.duration_minutes,
-               r.currency, c.cabin, c.fare, c.seats_available,
+               r.currency, c.cabin, c.fare, c.seats_available, r.free_cancellation_hours, r.cancellation_fee_bp,
                o.iata AS origin, o.name AS origin_name, o.time_zone AS origin_tz,
                d.iata AS destination, d.name AS destination_name, d.time_zone AS destination_tz
         FROM flight_routes r
@@ -163,10 +170,10 @@ export function createFlightsRepository(base: Db) {
     },
 
     insertBooking(
-      b: Omit<
-        FlightBookingRow,
-        'id' | 'created_at' | 'cancelled_at' | 'status' | 'segments' | 'passengers'
-      > & { segments: unknown; passengers: unknown },
+      b: Omit<Insertable<FlightBookingsTable>, 'segments' | 'passengers'> & {
+        segments: unknown;
+        passengers: unknown;
+      },
       db: Db,
     ) {
       return db

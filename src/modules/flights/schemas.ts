@@ -8,6 +8,8 @@ import {
   longitude,
   timeZone,
 } from '../../platform/http/schemas.js';
+import { BOOKING_STATUSES } from '../checkout/booking-columns.js';
+import { CancellationPolicySchema } from '../checkout/policy.js';
 import { CABINS } from './tables.js';
 
 const iata = z
@@ -97,6 +99,11 @@ export const Offer = z.object({
   passengers: z.number().int(),
   expiresAt: z.string(),
   segments: z.array(Segment),
+  /**
+   * Voyage's policy for own-schedule flights (set per route). Null for a supplier's offer: its
+   * fare rules are the airline's, and it cannot be held or refunded through checkout.
+   */
+  cancellationPolicy: CancellationPolicySchema.nullable(),
 });
 export type Offer = z.infer<typeof Offer>;
 
@@ -150,7 +157,11 @@ export const FlightBooking = z.object({
   userId: z.uuid(),
   supplier: z.enum(['own-schedule', 'duffel']),
   bookingReference: z.string(),
-  status: z.enum(['confirmed', 'cancelled']),
+  status: z.enum(BOOKING_STATUSES),
+  /** When a pending hold lapses; null otherwise. */
+  holdExpiresAt: z.string().nullable(),
+  /** The policy this flight was booked under (Voyage's; a supplier's own fare rules may differ). */
+  cancellationPolicy: CancellationPolicySchema,
   cabin: z.enum(CABINS),
   origin: z.string(),
   destination: z.string(),

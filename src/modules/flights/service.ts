@@ -13,9 +13,12 @@ import { newestFirstPage } from '../../platform/http/schemas.js';
 import type { Health } from '../../platform/observability/health.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import { cancelThroughCheckout, holdsExpiredCounter } from '../checkout/holds.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
+import { checkoutNotSupported, createFlightsCheckout } from './checkout.js';
 import { FLIGHTS_CONSTRAINTS } from './constraints.js';
+import { createFlightHoldsRepository } from './holds-repository.js';
 import { eventPayload, publicOffer, toFlightBooking, toHttpError } from './mappers.js';
 import { createFlightsRepository, type FlightBookingRow } from './repository.js';
 import { createScheduleAdmin } from './schedule.js';
@@ -35,10 +38,12 @@ import { createSupplierSet } from './suppliers/registry.js';
 import { type FlightSupplier, SupplierError, type SupplierOffer } from './suppliers/types.js';
 
 export const SCHEDULE_JOB = 'flights.extend-schedule';
+export const EXPIRE_HOLDS_JOB = 'flights.expire-holds';
 
 declare module '../../platform/jobs.js' {
   interface JobCatalogue {
     'flights.extend-schedule': Record<string, never>;
+    'flights.expire-holds': Record<string, never>;
   }
 }
 
@@ -85,6 +90,9 @@ export function createFlightsService(deps: FlightsDeps) {
     );
   }
 
+  const holds = createFlightHoldsRepository(db);
+  const holdsExpired = holdsExpiredCounter(deps.metrics);
+
   function visibleTo(row: FlightBookingRow | undefined, who: Principal): row is FlightBookingRow {
     // Someone else's booking reads as missing: ids must not leak.
     return !!row && (row.user_id === who.userId || who.role === 'admin');
@@ -102,6 +110,7 @@ export function createFlightsService(deps: FlightsDeps) {
     passengers: Passenger[],
     tx: Db,
     remember: Remember,
+    hold?: Date,
   ) {
     const first = offer.segments[0]!;
     const last = offer.segments[offer.segments.length - 1]!;
@@ -123,10 +132,26 @@ export function createFlightsService(deps: FlightsDeps) {
         own_flight_id: offer.supplier === 'own-schedule' ? (offer.supplierData.flightId as string) : null,
         total_amount: order.totalAmount,
         currency: order.currency,
+        status: hold ? 'pending' : 'confirmed',
+        hold_expires_at: hold ?? null,
+        amount_due_on_site: hold ? 0 : order.totalAmount,
+        ...(offer.cancellationPolicy && {
+          free_cancellation_hours: offer.cancellationPolicy.freeUntilHoursBefore,
+          cancellation_fee_bp: offer.cancellationPolicy.feeBasisPoints,
+        }),
       },
       tx,
     );
     const booking = toFlightBooking(row);
+    if (hold) {
+      await deps.audit.record(tx, {
+        action: 'booking.hold',
+        actorId: userId,
+        subject: `flight_booking:${booking.id}`,
+        details: { offerId: offer.id, totalAmount: booking.totalAmount, holdExpiresAt: hold },
+      });
+      return booking;
+    }
     await notifications.emit(tx, {
       type: 'booking.confirmed',
       aggregateId: booking.id,
@@ -140,6 +165,31 @@ export function createFlightsService(deps: FlightsDeps) {
       details: { offerId: offer.id, supplier: offer.supplier, totalAmount: booking.totalAmount },
     });
     await remember(tx, { statusCode: 201, body: booking });
+    return booking;
+  }
+
+  /**
+   * Takes seats on Voyage's own flight and records the booking (a hold until `hold`), after
+   * releasing the cabin's lapsed holds with the cabin locked: a lapsed hold never blocks a booking,
+   * whatever the job's lag.
+   */
+  async function takeOwn(
+    userId: string,
+    offer: SupplierOffer,
+    passengers: Passenger[],
+    remember: Remember,
+    hold?: Date,
+  ): Promise<FlightBooking> {
+    const supplier = set.get('own-schedule')!;
+    let released = 0;
+    const booking = await db.transaction().execute(async (tx) => {
+      const flightId = offer.supplierData.flightId as string;
+      await holds.lockCabin(flightId, offer.cabin, tx);
+      released = await holds.releaseLapsed(flightId, offer.cabin, clock.now(), tx);
+      const order = await supplier.createOrder(offer, passengers, tx);
+      return record(userId, offer, order, passengers, tx, remember, hold);
+    });
+    holdsExpired('flight', released);
     return booking;
   }
 
@@ -159,12 +209,7 @@ export function createFlightsService(deps: FlightsDeps) {
     const supplier = set.get(offer.supplier);
     if (!supplier) throw conflict('offer_expired', 'The supplier of this offer is no longer enabled');
     try {
-      if (supplier.local) {
-        return await db.transaction().execute(async (tx) => {
-          const order = await supplier.createOrder(offer, input.passengers, tx);
-          return record(userId, offer, order, input.passengers, tx, remember);
-        });
-      }
+      if (supplier.local) return await takeOwn(userId, offer, input.passengers, remember);
       const fresh = await supplier.getOffer(offer);
       if (fresh.totalAmount !== offer.totalAmount || fresh.currency !== offer.currency) {
         throw conflict('price_changed', 'The price of this offer changed; search again', {
@@ -225,7 +270,8 @@ export function createFlightsService(deps: FlightsDeps) {
   async function cancel(id: string, who: Principal): Promise<FlightBooking> {
     const row = await repo.findBooking(id);
     if (!visibleTo(row, who)) throw notFound('flight_booking_not_found', 'Flight booking not found');
-    if (row.status === 'cancelled') return toFlightBooking(row);
+    if (row.status !== 'confirmed' && row.status !== 'pending') return toFlightBooking(row);
+    if (row.status === 'pending' || row.amount_charged > 0) throw cancelThroughCheckout();
     if (row.departure_at <= clock.now())
       throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
     const supplier = set.get(row.supplier);
@@ -270,8 +316,45 @@ export function createFlightsService(deps: FlightsDeps) {
     throw conflict('flight_departed', 'A flight cannot be cancelled once it has departed');
   }
 
+  const checkout = createFlightsCheckout({
+    db,
+    clock,
+    notifications,
+    audit: deps.audit,
+    holds,
+    holdsExpired,
+    findBooking: (id, tx) => repo.findBooking(id, tx),
+    /** Holds an own-schedule offer; a supplier's offer is paid to the airline at once. */
+    async hold(userId, input, until) {
+      const offer = await cachedOffer(input.offerId);
+      if (!offer) throw conflict('offer_expired', 'This offer has expired or was never made; search again');
+      if (input.passengers.length !== offer.passengers)
+        throw badRequest(
+          'passenger_count_mismatch',
+          `This offer is for ${offer.passengers} passenger(s); ${input.passengers.length} given`,
+        );
+      if (!set.get(offer.supplier)?.local) throw checkoutNotSupported(offer.supplier);
+      try {
+        const booking = await takeOwn(userId, offer, input.passengers, async () => {}, until);
+        await cache.del(offerKey(input.offerId));
+        return booking;
+      } catch (err) {
+        if (err instanceof SupplierError) throw toHttpError(err);
+        if (isConstraintViolation(err, 'flight_bookings_offer_key'))
+          throw constraintError(FLIGHTS_CONSTRAINTS.flight_bookings_offer_key);
+        throw err;
+      }
+    },
+  });
+
   return {
     suppliers: set,
+
+    /** For the minute job: releases every lapsed hold. */
+    expireHolds: () => checkout.expireHolds(clock.now()),
+
+    /** What checkout holds, confirms and refunds an own-schedule flight through. */
+    checkout,
 
     ...createScheduleAdmin({ db: deps.db, repo, clock }),
 

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { HoldColumns, PolicyColumns } from '../checkout/booking-columns.js';
 
 export const CABINS = ['economy', 'premium_economy', 'business', 'first'] as const;
 export type Cabin = (typeof CABINS)[number];
@@ -23,7 +24,8 @@ export interface AirportsTable {
   time_zone: string;
 }
 
-export interface FlightRoutesTable {
+/** A route's cancellation policy is its own (defaults: free until 24 h before, then 75 %). */
+export interface FlightRoutesTable extends PolicyColumns {
   id: Generated<string>;
   origin: string;
   destination: string;
@@ -51,18 +53,14 @@ export interface FlightCabinsTable {
   fare: number;
 }
 
-export interface FlightBookingsTable {
+/** A flight booking; `status` and the payment columns are checkout's (see HoldColumns). */
+export interface FlightBookingsTable extends HoldColumns {
   id: Generated<string>;
   user_id: string;
   supplier: SupplierName;
   offer_id: string;
   supplier_order_id: string;
   booking_reference: string;
-  status: ColumnType<
-    'confirmed' | 'cancelled',
-    'confirmed' | 'cancelled' | undefined,
-    'confirmed' | 'cancelled'
-  >;
   cabin: Cabin;
   origin: string;
   destination: string;

@@ -1,4 +1,5 @@
 import { daysBetween, zonedInstant } from '../../platform/dates.js';
+import { toPolicy } from '../checkout/policy.js';
 import type { BookingEventPayload } from '../notifications/events.js';
 import type { BookingWithPlace, PropertyRow, RoomTypeRow } from './repository.js';
 import type { Property, RoomType, StayBooking } from './schemas.js';
@@ -32,6 +33,7 @@ export function toRoomType(r: RoomTypeRow): RoomType {
     name: r.name,
     maxGuests: r.max_guests,
     nightlyRate: r.nightly_rate,
+    cancellationPolicy: toPolicy(r),
   };
 }
 
@@ -57,6 +59,8 @@ export function toStayBooking(r: BookingWithPlace): StayBooking {
     nights: daysBetween(r.check_in, r.check_out),
     guests: r.guests,
     status: r.status,
+    holdExpiresAt: r.hold_expires_at ? r.hold_expires_at.toISOString() : null,
+    cancellationPolicy: toPolicy(r),
     totalAmount: r.total_amount,
     currency: r.currency.trim(),
     createdAt: r.created_at.toISOString(),

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { PropertiesTable, RoomTypesTable, StayBookingsTable } from './tables.js';
 
@@ -54,6 +54,8 @@ export type AvailabilityRow = PropertyRow & {
   room_type_name: string;
   max_guests: number;
   nightly_rate: number;
+  free_cancellation_hours: number;
+  cancellation_fee_bp: number;
   total: number;
   rooms_left: number;
   distance_m: number | null;
@@ -104,7 +106,7 @@ export function createStaysRepository(base: Db) {
         .execute();
     },
 
-    insertRoomType(r: Omit<RoomTypeRow, 'id' | 'created_at'>, db: Db = base) {
+    insertRoomType(r: Insertable<RoomTypesTable>, db: Db = base) {
       return db.insertInto('room_types').values(r).returningAll().executeTakeFirstOrThrow();
     },
 
@@ -191,10 +193,17 @@ export function createStaysRepository(base: Db) {
       return res.rows;
     },
 
+    /** Gives one room back on every night of [from, to), locking the nights in order as taking does. */
     async releaseNights(roomTypeId: string, from: string, to: string, db: Db) {
       await sql`
-        UPDATE room_inventory SET booked = booked - 1
-        WHERE room_type_id = ${roomTypeId}::uuid AND night >= ${from}::date AND night < ${to}::date
+        UPDATE room_inventory i SET booked = i.booked - 1
+        FROM (
+          SELECT room_type_id, night FROM room_inventory
+          WHERE room_type_id = ${roomTypeId}::uuid AND night >= ${from}::date AND night < ${to}::date
+          ORDER BY night
+          FOR UPDATE
+        ) locked
+        WHERE i.room_type_id = locked.room_type_id AND i.night = locked.night
       `.execute(db);
     },
 
@@ -212,10 +221,7 @@ export function createStaysRepository(base: Db) {
       return row?.night;
     },
 
-    insertBooking(
-      b: Omit<StayBookingRow, 'id' | 'created_at' | 'cancelled_at' | 'status'>,
-      db: Db,
-    ): Promise<{ id: string }> {
+    insertBooking(b: Insertable<StayBookingsTable>, db: Db): Promise<{ id: string }> {
       return db.insertInto('stay_bookings').values(b).returning('id').executeTakeFirstOrThrow();
     },
 
@@ -276,6 +282,7 @@ export function createStaysRepository(base: Db) {
           SELECT p.id, p.name, p.city, p.country, p.address, p.lat, p.lng, p.stars, p.amenities,
                  p.check_in_time, p.check_out_time, p.time_zone, p.currency, p.status, p.created_at,
                  rt.id AS room_type_id, rt.name AS room_type_name, rt.max_guests, rt.nightly_rate,
+                 rt.free_cancellation_hours, rt.cancellation_fee_bp,
                  free.total, free.rooms_left, ${distance} AS distance_m
           FROM properties p
           JOIN room_types rt ON rt.property_id = p.id

@@ -8,6 +8,8 @@ import {
   longitude,
   timeZone,
 } from '../../platform/http/schemas.js';
+import { BOOKING_STATUSES } from '../checkout/booking-columns.js';
+import { CancellationPolicySchema } from '../checkout/policy.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 15:00');
 
@@ -67,6 +69,7 @@ export const RoomType = z.object({
   name: z.string(),
   maxGuests: z.number().int(),
   nightlyRate: z.number().int(),
+  cancellationPolicy: CancellationPolicySchema,
 });
 export type RoomType = z.infer<typeof RoomType>;
 
@@ -167,7 +170,11 @@ export const StayBooking = z.object({
   checkOutAt: z.string(),
   nights: z.number().int(),
   guests: z.number().int(),
-  status: z.enum(['confirmed', 'cancelled']),
+  status: z.enum(BOOKING_STATUSES),
+  /** When a pending hold lapses; null otherwise. */
+  holdExpiresAt: z.string().nullable(),
+  /** The policy this stay was booked under. */
+  cancellationPolicy: CancellationPolicySchema,
   totalAmount: z.number().int(),
   currency: z.string(),
   createdAt: z.string(),

@@ -5,10 +5,13 @@ import { isConstraintViolation } from '../../platform/db/errors.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
+import { holdsExpiredCounter } from '../checkout/holds.js';
+import { toPolicy } from '../checkout/policy.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { createStaysAdminRepository } from './admin-repository.js';
 import { createStayBookings } from './bookings.js';
+import { createStaysCheckout } from './checkout.js';
 import { checkStayDates } from './dates.js';
 import { toProperty, toRoomType } from './mappers.js';
 import { createStaysRepository } from './repository.js';
@@ -25,12 +28,14 @@ import type {
 } from './schemas.js';
 
 export const ROLL_INVENTORY_JOB = 'stays.roll-inventory';
+export const EXPIRE_HOLDS_JOB = 'stays.expire-holds';
 /** How far ahead the daily job keeps rooms on sale. */
 export const INVENTORY_HORIZON_DAYS = 180;
 
 declare module '../../platform/jobs.js' {
   interface JobCatalogue {
     'stays.roll-inventory': Record<string, never>;
+    'stays.expire-holds': Record<string, never>;
   }
 }
 /** How far ahead inventory can be put on sale or searched. */
@@ -58,6 +63,29 @@ export function createStaysService(deps: StaysDeps) {
     if (!rt) throw notFound('room_type_not_found', 'Room type not found');
     return rt;
   }
+
+  const holdsExpired = holdsExpiredCounter(deps.metrics);
+  const bookings = createStayBookings({
+    db,
+    repo,
+    notifications,
+    clock,
+    outcomes,
+    requireRoomType,
+    idempotency: deps.idempotency,
+    audit: deps.audit,
+    holdsExpired,
+  });
+  const checkout = createStaysCheckout({
+    db,
+    repo,
+    clock,
+    notifications,
+    audit: deps.audit,
+    holdsExpired,
+    take: bookings.take,
+    releaseLapsed: bookings.releaseLapsed,
+  });
 
   return {
     async createProperty(input: PropertyCreate): Promise<Property> {
@@ -186,6 +214,7 @@ export function createStaysService(deps: StaysDeps) {
           name: r.room_type_name,
           maxGuests: r.max_guests,
           nightlyRate: r.nightly_rate,
+          cancellationPolicy: toPolicy(r),
           roomsLeft: r.rooms_left,
           total: Number(r.total),
         });
@@ -200,16 +229,13 @@ export function createStaysService(deps: StaysDeps) {
       };
     },
 
-    ...createStayBookings({
-      db,
-      repo,
-      notifications,
-      clock,
-      outcomes,
-      requireRoomType,
-      idempotency: deps.idempotency,
-      audit: deps.audit,
-    }),
+    ...bookings,
+
+    /** For the minute job: releases every lapsed hold. */
+    expireHolds: () => checkout.expireHolds(clock.now()),
+
+    /** What checkout holds, confirms and refunds a stay through. */
+    checkout,
   };
 }
 

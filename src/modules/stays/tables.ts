@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { HoldColumns, PolicyColumns } from '../checkout/booking-columns.js';
+import type { CheckoutStatus } from '../checkout/kind.js';
 
-export type StayBookingStatus = 'confirmed' | 'cancelled';
+export type StayBookingStatus = CheckoutStatus;
 
 export interface PropertiesTable {
   id: Generated<string>;
@@ -22,7 +24,8 @@ export interface PropertiesTable {
   created_at: Generated<Date>;
 }
 
-export interface RoomTypesTable {
+/** A room type's cancellation policy is its own (defaults: free until 48 h before, then 50 %). */
+export interface RoomTypesTable extends PolicyColumns {
   id: Generated<string>;
   property_id: string;
   name: string;
@@ -39,7 +42,8 @@ export interface RoomInventoryTable {
   rate: number;
 }
 
-export interface StayBookingsTable {
+/** A stay; `status` and the payment columns are checkout's (see HoldColumns). */
+export interface StayBookingsTable extends HoldColumns {
   id: Generated<string>;
   user_id: string;
   property_id: string;
@@ -47,7 +51,6 @@ export interface StayBookingsTable {
   check_in: string;
   check_out: string;
   guests: number;
-  status: ColumnType<StayBookingStatus, StayBookingStatus | undefined, StayBookingStatus>;
   total_amount: number;
   currency: string;
   created_at: Generated<Date>;

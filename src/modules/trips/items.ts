@@ -33,6 +33,10 @@ export async function resolveItem(row: TripItemRow, trip: TripRow, s: ItemSource
   return { ...base, ...(await resolve(row, trip, s)) };
 }
 
+/** A booking's status on the trip: a lapsed hold and a refunded booking read as cancelled. */
+const itemStatus = (s: string): 'pending' | 'confirmed' | 'cancelled' =>
+  s === 'pending' || s === 'confirmed' ? s : 'cancelled';
+
 async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise<Resolved> {
   switch (row.kind) {
     case 'car_booking': {
@@ -46,7 +50,7 @@ async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise
         endsAt: b.dropoffTime,
         timeZone: location.timeZone,
         location: { name: location.name, lat: location.lat, lng: location.lng },
-        status: b.status,
+        status: itemStatus(b.status),
         reference: `CAR-${shortReference(b.id)}`,
         refId: b.id,
       };
@@ -64,7 +68,7 @@ async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise
           lat: b.property.lat,
           lng: b.property.lng,
         },
-        status: b.status,
+        status: itemStatus(b.status),
         reference: `STAY-${shortReference(b.id)}`,
         refId: b.id,
       };
@@ -80,7 +84,7 @@ async function resolve(row: TripItemRow, trip: TripRow, s: ItemSources): Promise
         timeZone: first?.departureTimeZone ?? trip.time_zone,
         endTimeZone: b.segments[b.segments.length - 1]?.arrivalTimeZone ?? null,
         location: first ? { name: first.originName, lat: null, lng: null } : null,
-        status: b.status,
+        status: itemStatus(b.status),
         reference: b.bookingReference,
         refId: b.id,
       };

@@ -112,8 +112,8 @@ export const TripItem = z.object({
   /** Where it ends, when that is elsewhere (a flight's arrival airport); null otherwise. */
   endTimeZone: z.string().nullable(),
   location: z.object({ name: z.string(), lat: z.number().nullable(), lng: z.number().nullable() }).nullable(),
-  /** For bookings: confirmed or cancelled. */
-  status: z.enum(['confirmed', 'cancelled']).nullable(),
+  /** For bookings: pending (held while it is paid for), confirmed or cancelled. */
+  status: z.enum(['pending', 'confirmed', 'cancelled']).nullable(),
   reference: z.string().nullable(),
   /** The booking or point of interest the item is about. */
   refId: z.uuid().nullable(),

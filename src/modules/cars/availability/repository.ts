@@ -61,7 +61,8 @@ export function nearbyQuery(f: SearchFilter) {
         SELECT n.*, sec_to_gc(n.distance_key) AS distance_m
         FROM (
           SELECT c.id, c.location_id, c.make, c.model, c.class, c.seats, c.transmission, c.daily_rate,
-                 c.currency, c.lat, c.lng, c.status, ${key} AS distance_key
+                 c.currency, c.lat, c.lng, c.status, c.free_cancellation_hours, c.cancellation_fee_bp,
+                 ${key} AS distance_key
           FROM cars c
           WHERE ${sql.join(conditions, sql` AND `)}
           ORDER BY ${key}

@@ -19,11 +19,17 @@ const CAR_COLUMNS = [
   'lat',
   'lng',
   'status',
+  'free_cancellation_hours',
+  'cancellation_fee_bp',
   'created_at',
   'updated_at',
 ] as const;
 
-export type CarValues = Omit<CarRow, 'id' | 'created_at' | 'updated_at'>;
+export type CarValues = Omit<
+  CarRow,
+  'id' | 'created_at' | 'updated_at' | 'free_cancellation_hours' | 'cancellation_fee_bp'
+> &
+  Partial<Pick<CarRow, 'free_cancellation_hours' | 'cancellation_fee_bp'>>;
 
 export function createFleetRepository(base: Db) {
   return {

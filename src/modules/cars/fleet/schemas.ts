@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currency, latitude, longitude, timeZone } from '../../../platform/http/schemas.js';
+import { CancellationPolicySchema } from '../../checkout/policy.js';
 import { CAR_CLASSES, CAR_STATUSES, TRANSMISSIONS } from './tables.js';
 
 export const LocationCreate = z.object({
@@ -73,6 +74,7 @@ export const Car = z.object({
   lat: z.number(),
   lng: z.number(),
   status: z.enum(CAR_STATUSES),
+  cancellationPolicy: CancellationPolicySchema,
 });
 export type Car = z.infer<typeof Car>;
 

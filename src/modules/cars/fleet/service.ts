@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../../platform/audit.js';
 import type { Clock } from '../../../platform/clock.js';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors.js';
+import { toPolicy } from '../../checkout/policy.js';
 import type { Db } from '../../database.js';
 import { type CarRow, createFleetRepository, type LocationRow } from './repository.js';
 import { createRetirement, type FleetRentals, toAffected } from './retirement.js';
@@ -34,6 +35,7 @@ export function toCar(r: Omit<CarRow, 'created_at' | 'updated_at'>): Car {
     lat: r.lat,
     lng: r.lng,
     status: r.status,
+    cancellationPolicy: toPolicy(r),
   };
 }
 

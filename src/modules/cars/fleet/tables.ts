@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { PolicyColumns } from '../../checkout/booking-columns.js';
 
 export const CAR_CLASSES = [
   'economy',
@@ -28,7 +29,8 @@ export interface LocationsTable {
   created_at: Generated<Date>;
 }
 
-export interface CarsTable {
+/** A car's cancellation policy is its own (defaults: free until 24 h before pickup, then 20 %). */
+export interface CarsTable extends PolicyColumns {
   id: Generated<string>;
   location_id: string;
   make: string;

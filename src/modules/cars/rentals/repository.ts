@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../database.js';
 import type { BookingsTable } from './tables.js';
 
@@ -6,8 +6,50 @@ export type BookingRow = Selectable<BookingsTable>;
 
 export function createBookingsRepository(base: Db) {
   return {
-    insertBooking(b: Omit<BookingRow, 'id' | 'created_at' | 'cancelled_at' | 'status'>, db: Db = base) {
+    insertBooking(b: Insertable<BookingsTable>, db: Db = base) {
       return db.insertInto('bookings').values(b).returningAll().executeTakeFirstOrThrow();
+    },
+
+    /** The booking, its row locked until the transaction ends. */
+    lockBooking(id: string, db: Db) {
+      return db.selectFrom('bookings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    },
+
+    /** Cars with a hold that lapsed before `now`, for the release job. */
+    async carsWithLapsedHolds(now: Date, db: Db = base): Promise<string[]> {
+      const rows = await db
+        .selectFrom('bookings')
+        .select('car_id')
+        .distinct()
+        .where('status', '=', 'pending')
+        .where('hold_expires_at', '<=', now)
+        .execute();
+      return rows.map((r) => r.car_id);
+    },
+
+    /**
+     * Releases the car's holds that lapsed before `now`. Run with the car's row locked (so that
+     * this, a booking of the car and the job take their locks in the same order).
+     */
+    async releaseLapsedHolds(carId: string, now: Date, db: Db): Promise<number> {
+      const rows = await db
+        .updateTable('bookings')
+        .set({ status: 'expired', hold_expires_at: null })
+        .where('car_id', '=', carId)
+        .where('status', '=', 'pending')
+        .where('hold_expires_at', '<=', now)
+        .returning('id')
+        .execute();
+      return rows.length;
+    },
+
+    update(id: string, patch: Updateable<BookingsTable>, db: Db) {
+      return db
+        .updateTable('bookings')
+        .set(patch)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
 
     findBooking(id: string, db: Db = base) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, isoDateTime, limit } from '../../../platform/http/schemas.js';
+import { BOOKING_STATUSES } from '../../checkout/booking-columns.js';
+import { CancellationPolicySchema } from '../../checkout/policy.js';
 
 export const BookingCreate = z.object({
   carId: z.uuid(),
@@ -14,7 +16,11 @@ export const Booking = z.object({
   userId: z.uuid(),
   pickupTime: z.string(),
   dropoffTime: z.string(),
-  status: z.enum(['confirmed', 'cancelled']),
+  status: z.enum(BOOKING_STATUSES),
+  /** When a pending hold lapses; null otherwise. */
+  holdExpiresAt: z.string().nullable(),
+  /** The policy this booking was taken under. */
+  cancellationPolicy: CancellationPolicySchema,
   days: z.number().int(),
   totalAmount: z.number().int(),
   currency: z.string(),

@@ -6,15 +6,26 @@ import { conflict, constraintError, notFound } from '../../../platform/http/erro
 import type { Idempotency, Outcome } from '../../../platform/http/idempotency.js';
 import { newestFirstPage } from '../../../platform/http/schemas.js';
 import type { Metrics } from '../../../platform/observability/metrics.js';
+import { cancelThroughCheckout, holdsExpiredCounter } from '../../checkout/holds.js';
+import { toPolicy } from '../../checkout/policy.js';
 import type { Db } from '../../database.js';
 import type { BookingEventPayload } from '../../notifications/events.js';
 import type { NotificationsService } from '../../notifications/service.js';
 import type { Car, Location } from '../fleet/schemas.js';
 import type { FleetService } from '../fleet/service.js';
 import { checkRentalWindow, rentalDays } from '../rental-window.js';
+import { createRentalsCheckout } from './checkout.js';
 import { RENTALS_CONSTRAINTS } from './constraints.js';
 import { type BookingRow, createBookingsRepository } from './repository.js';
 import type { Booking, BookingCreate, BookingList, BookingListQuery } from './schemas.js';
+
+export const EXPIRE_HOLDS_JOB = 'rentals.expire-holds';
+
+declare module '../../../platform/jobs.js' {
+  interface JobCatalogue {
+    'rentals.expire-holds': Record<string, never>;
+  }
+}
 
 export function toBooking(r: BookingRow): Booking {
   return {
@@ -24,6 +35,8 @@ export function toBooking(r: BookingRow): Booking {
     pickupTime: r.pickup_time.toISOString(),
     dropoffTime: r.dropoff_time.toISOString(),
     status: r.status,
+    holdExpiresAt: r.hold_expires_at ? r.hold_expires_at.toISOString() : null,
+    cancellationPolicy: toPolicy(r),
     days: rentalDays(r.pickup_time, r.dropoff_time),
     totalAmount: r.total_amount,
     currency: r.currency.trim(),
@@ -48,6 +61,7 @@ export function createRentalsService(deps: RentalsDeps) {
   const outcomes = deps.metrics.counter('voyage_bookings_total', 'Car booking attempts by outcome', [
     'outcome',
   ]);
+  const holdsExpired = holdsExpiredCounter(deps.metrics);
 
   function visibleTo(row: BookingRow | undefined, who: Principal): row is BookingRow {
     // Someone else's booking is reported as missing, not forbidden: ids must not leak.
@@ -81,6 +95,34 @@ export function createRentalsService(deps: RentalsDeps) {
     return found;
   }
 
+  /**
+   * Takes the car for the window in `tx`: locks the car's row, releases its lapsed holds (so that
+   * none blocks, whatever the job's lag) and inserts the booking — confirmed and due on site, or a
+   * pending hold until `holdUntil`. The exclusion constraint refuses an overlap.
+   */
+  async function take(tx: Db, userId: string, input: BookingCreate, holdUntil?: Date) {
+    const { car, location } = await bookableCar(input.carId, tx);
+    const released = await repo.releaseLapsedHolds(car.id, clock.now(), tx);
+    const total = rentalDays(input.pickupTime, input.dropoffTime) * car.dailyRate;
+    const row = await repo.insertBooking(
+      {
+        user_id: userId,
+        car_id: car.id,
+        pickup_time: input.pickupTime,
+        dropoff_time: input.dropoffTime,
+        total_amount: total,
+        currency: car.currency,
+        status: holdUntil ? 'pending' : 'confirmed',
+        hold_expires_at: holdUntil ?? null,
+        amount_due_on_site: holdUntil ? 0 : total,
+        free_cancellation_hours: car.cancellationPolicy.freeUntilHoursBefore,
+        cancellation_fee_bp: car.cancellationPolicy.feeBasisPoints,
+      },
+      tx,
+    );
+    return { row, car, location, released };
+  }
+
   async function create(userId: string, input: BookingCreate, key?: string): Promise<Outcome<Booking>> {
     const outcome = await idempotency.run<Booking>(
       { userId, key, operation: 'cars.book', request: input },
@@ -91,24 +133,14 @@ export function createRentalsService(deps: RentalsDeps) {
           outcomes.inc({ outcome: 'rejected' });
           throw err;
         }
+        let lapsed = 0;
         try {
           const booking = await db.transaction().execute(async (tx) => {
-            const { car, location } = await bookableCar(input.carId, tx).catch((err) => {
-              outcomes.inc({ outcome: 'rejected' });
+            const { row, car, location, released } = await take(tx, userId, input).catch((err) => {
+              if (!isConstraintViolation(err, 'bookings_no_overlap')) outcomes.inc({ outcome: 'rejected' });
               throw err;
             });
-            const days = rentalDays(input.pickupTime, input.dropoffTime);
-            const row = await repo.insertBooking(
-              {
-                user_id: userId,
-                car_id: car.id,
-                pickup_time: input.pickupTime,
-                dropoff_time: input.dropoffTime,
-                total_amount: days * car.dailyRate,
-                currency: car.currency,
-              },
-              tx,
-            );
+            lapsed = released;
             const booking = toBooking(row);
             await notifications.emit(tx, {
               type: 'booking.confirmed',
@@ -125,6 +157,7 @@ export function createRentalsService(deps: RentalsDeps) {
             await remember(tx, { statusCode: 201, body: booking });
             return booking;
           });
+          holdsExpired('car', lapsed);
           outcomes.inc({ outcome: 'created' });
           return { statusCode: 201, body: booking };
         } catch (err) {
@@ -140,11 +173,15 @@ export function createRentalsService(deps: RentalsDeps) {
     return outcome;
   }
 
-  /** Idempotent: cancelling a cancelled booking returns it unchanged. */
+  /**
+   * Idempotent: cancelling a cancelled booking returns it unchanged. A hold, or a booking paid for,
+   * is cancelled through checkout, which owns the refund.
+   */
   async function cancel(id: string, who: Principal): Promise<Booking> {
     const row = await repo.findBooking(id);
     if (!visibleTo(row, who)) throw notFound('booking_not_found', 'Booking not found');
-    if (row.status === 'cancelled') return toBooking(row);
+    if (row.status !== 'confirmed' && row.status !== 'pending') return toBooking(row);
+    if (row.status === 'pending' || row.amount_charged > 0) throw cancelThroughCheckout();
     const car = await fleet.getCar(row.car_id);
     const location = await fleet.getLocation(car.locationId);
     const cancelled = await db.transaction().execute(async (tx) => {
@@ -173,8 +210,30 @@ export function createRentalsService(deps: RentalsDeps) {
     throw conflict('booking_started', 'A booking cannot be cancelled once pickup time has passed');
   }
 
+  const checkout = createRentalsCheckout({
+    db,
+    repo,
+    clock,
+    notifications,
+    audit: deps.audit,
+    holdsExpired,
+    take,
+    describe: async (row) => {
+      const car = await fleet.getCar(row.car_id);
+      const location = await fleet.getLocation(car.locationId);
+      return { car, location, payload: eventPayload(toBooking(row), car, location) };
+    },
+    lockCar: (carId, tx) => fleet.lockForBooking(carId, tx),
+  });
+
   return {
     create,
+
+    /** For the minute job: releases every lapsed hold. */
+    expireHolds: () => checkout.expireHolds(clock.now()),
+
+    /** What checkout holds, confirms and refunds a rental through. */
+    checkout,
 
     async get(id: string, who: Principal): Promise<Booking> {
       const row = await repo.findBooking(id);

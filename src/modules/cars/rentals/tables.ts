@@ -1,14 +1,16 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { Generated } from 'kysely';
+import type { HoldColumns } from '../../checkout/booking-columns.js';
+import type { CheckoutStatus } from '../../checkout/kind.js';
 
-export type BookingStatus = 'confirmed' | 'cancelled';
+export type BookingStatus = CheckoutStatus;
 
-export interface BookingsTable {
+/** A rental; `status` and the payment columns are checkout's (see HoldColumns). */
+export interface BookingsTable extends HoldColumns {
   id: Generated<string>;
   user_id: string;
   car_id: string;
   pickup_time: Date;
   dropoff_time: Date;
-  status: ColumnType<BookingStatus, BookingStatus | undefined, BookingStatus>;
   total_amount: number;
   currency: string;
   created_at: Generated<Date>;

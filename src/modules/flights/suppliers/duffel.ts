@@ -80,6 +80,7 @@ export function toOffer(o: DuffelOffer, cabin: Cabin): SupplierOffer {
     passengers: o.passengers.length,
     expiresAt: new Date(o.expires_at).toISOString(),
     segments: segments.map(toSegment),
+    cancellationPolicy: null,
     supplierData: { passengerIds: o.passengers.map((p) => p.id) },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
+import { toPolicy } from '../../checkout/policy.js';
 import type { Db } from '../../database.js';
 import type { FlightsRepository, ScheduledOfferRow } from '../repository.js';
 import type { Cabin } from '../tables.js';
@@ -37,6 +38,7 @@ function toOffer(r: ScheduledOfferRow, passengers: number, expiresAt: Date): Sup
         durationMinutes: r.duration_minutes,
       },
     ],
+    cancellationPolicy: toPolicy(r),
     supplierData: { flightId: r.flight_id, fare: r.fare },
   };
 }

@@ -1,0 +1,13 @@
+import { defineMigration } from '../src/platform/db/migrator.js';
+
+// Pending holds by when they lapse, for the job that releases them
+// (the partial index holds only pending rows, so it stays small). Built concurrently: bookings is a live table.
+export default defineMigration({
+  transactional: false,
+  up: `
+    CREATE INDEX CONCURRENTLY IF NOT EXISTS bookings_holds_idx ON bookings (hold_expires_at) WHERE status = 'pending';
+  `,
+  down: `
+    DROP INDEX CONCURRENTLY IF EXISTS bookings_holds_idx;
+  `,
+});
