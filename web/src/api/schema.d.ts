@@ -1575,6 +1575,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             bookings: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 cancelledAt: string | null;
                                 /** Format: uuid */
                                 carId: string;
@@ -1582,11 +1586,12 @@ export interface paths {
                                 currency: string;
                                 days: number;
                                 dropoffTime: string;
+                                holdExpiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 pickupTime: string;
                                 /** @enum {string} */
-                                status: "confirmed" | "cancelled";
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                                 totalAmount: number;
                                 /** Format: uuid */
                                 userId: string;
@@ -1628,6 +1633,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             /** Format: uuid */
                             carId: string;
@@ -1635,11 +1644,12 @@ export interface paths {
                             currency: string;
                             days: number;
                             dropoffTime: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             pickupTime: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -1680,6 +1690,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             /** Format: uuid */
                             carId: string;
@@ -1687,11 +1701,12 @@ export interface paths {
                             currency: string;
                             days: number;
                             dropoffTime: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             pickupTime: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -1738,6 +1753,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             /** Format: uuid */
                             carId: string;
@@ -1745,11 +1764,12 @@ export interface paths {
                             currency: string;
                             days: number;
                             dropoffTime: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             pickupTime: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -1828,6 +1848,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             cars: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** @enum {string} */
                                 class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                                 currency: string;
@@ -1892,6 +1916,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -1946,6 +1974,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -1992,6 +2024,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -2055,6 +2091,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** @enum {string} */
                             class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                             currency: string;
@@ -2130,6 +2170,10 @@ export interface paths {
                                 userId: string;
                             }[];
                             car: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** @enum {string} */
                                 class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                                 currency: string;
@@ -2937,11 +2981,16 @@ export interface paths {
                                 bookingReference: string;
                                 /** @enum {string} */
                                 cabin: "economy" | "premium_economy" | "business" | "first";
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 cancelledAt: string | null;
                                 createdAt: string;
                                 currency: string;
                                 departureAt: string;
                                 destination: string;
+                                holdExpiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 origin: string;
@@ -2964,7 +3013,7 @@ export interface paths {
                                     originName: string;
                                 }[];
                                 /** @enum {string} */
-                                status: "confirmed" | "cancelled";
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                                 /** @enum {string} */
                                 supplier: "own-schedule" | "duffel";
                                 totalAmount: number;
@@ -3020,11 +3069,16 @@ export interface paths {
                             bookingReference: string;
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             createdAt: string;
                             currency: string;
                             departureAt: string;
                             destination: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             origin: string;
@@ -3047,7 +3101,7 @@ export interface paths {
                                 originName: string;
                             }[];
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             /** @enum {string} */
                             supplier: "own-schedule" | "duffel";
                             totalAmount: number;
@@ -3094,11 +3148,16 @@ export interface paths {
                             bookingReference: string;
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             createdAt: string;
                             currency: string;
                             departureAt: string;
                             destination: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             origin: string;
@@ -3121,7 +3180,7 @@ export interface paths {
                                 originName: string;
                             }[];
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             /** @enum {string} */
                             supplier: "own-schedule" | "duffel";
                             totalAmount: number;
@@ -3174,11 +3233,16 @@ export interface paths {
                             bookingReference: string;
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             createdAt: string;
                             currency: string;
                             departureAt: string;
                             destination: string;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             origin: string;
@@ -3201,7 +3265,7 @@ export interface paths {
                                 originName: string;
                             }[];
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             /** @enum {string} */
                             supplier: "own-schedule" | "duffel";
                             totalAmount: number;
@@ -3246,6 +3310,10 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             cabin: "economy" | "premium_economy" | "business" | "first";
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            } | null;
                             currency: string;
                             expiresAt: string;
                             id: string;
@@ -3508,6 +3576,10 @@ export interface paths {
                             offers: {
                                 /** @enum {string} */
                                 cabin: "economy" | "premium_economy" | "business" | "first";
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                } | null;
                                 currency: string;
                                 expiresAt: string;
                                 id: string;
@@ -4461,6 +4533,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             cars: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** @enum {string} */
                                 class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                                 currency: string;
@@ -4527,6 +4603,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             bookings: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 cancelledAt: string | null;
                                 checkIn: string;
                                 checkInAt: string;
@@ -4535,6 +4615,7 @@ export interface paths {
                                 createdAt: string;
                                 currency: string;
                                 guests: number;
+                                holdExpiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 nights: number;
@@ -4552,7 +4633,7 @@ export interface paths {
                                 roomTypeId: string;
                                 roomTypeName: string;
                                 /** @enum {string} */
-                                status: "confirmed" | "cancelled";
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                                 totalAmount: number;
                                 /** Format: uuid */
                                 userId: string;
@@ -4595,6 +4676,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             checkIn: string;
                             checkInAt: string;
@@ -4603,6 +4688,7 @@ export interface paths {
                             createdAt: string;
                             currency: string;
                             guests: number;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             nights: number;
@@ -4620,7 +4706,7 @@ export interface paths {
                             roomTypeId: string;
                             roomTypeName: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -4661,6 +4747,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             checkIn: string;
                             checkInAt: string;
@@ -4669,6 +4759,7 @@ export interface paths {
                             createdAt: string;
                             currency: string;
                             guests: number;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             nights: number;
@@ -4686,7 +4777,7 @@ export interface paths {
                             roomTypeId: string;
                             roomTypeName: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -4733,6 +4824,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             cancelledAt: string | null;
                             checkIn: string;
                             checkInAt: string;
@@ -4741,6 +4836,7 @@ export interface paths {
                             createdAt: string;
                             currency: string;
                             guests: number;
+                            holdExpiresAt: string | null;
                             /** Format: uuid */
                             id: string;
                             nights: number;
@@ -4758,7 +4854,7 @@ export interface paths {
                             roomTypeId: string;
                             roomTypeName: string;
                             /** @enum {string} */
-                            status: "confirmed" | "cancelled";
+                            status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
                             totalAmount: number;
                             /** Format: uuid */
                             userId: string;
@@ -4814,6 +4910,10 @@ export interface paths {
                                 lng: number;
                                 name: string;
                                 roomTypes: {
+                                    cancellationPolicy: {
+                                        feeBasisPoints: number;
+                                        freeUntilHoursBefore: number;
+                                    };
                                     /** Format: uuid */
                                     id: string;
                                     maxGuests: number;
@@ -4933,6 +5033,10 @@ export interface paths {
                             lng: number;
                             name: string;
                             roomTypes: {
+                                cancellationPolicy: {
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
                                 /** Format: uuid */
                                 id: string;
                                 maxGuests: number;
@@ -4992,6 +5096,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            cancellationPolicy: {
+                                feeBasisPoints: number;
+                                freeUntilHoursBefore: number;
+                            };
                             /** Format: uuid */
                             id: string;
                             maxGuests: number;
@@ -5151,6 +5259,10 @@ export interface paths {
                                 lng: number;
                                 name: string;
                                 roomTypes: {
+                                    cancellationPolicy: {
+                                        feeBasisPoints: number;
+                                        freeUntilHoursBefore: number;
+                                    };
                                     /** Format: uuid */
                                     id: string;
                                     maxGuests: number;
@@ -5698,7 +5810,7 @@ export interface paths {
                                 refId: string | null;
                                 startsAt: string | null;
                                 /** @enum {string|null} */
-                                status: "confirmed" | "cancelled" | null;
+                                status: "pending" | "confirmed" | "cancelled" | null;
                                 timeZone: string;
                                 title: string;
                             }[];
@@ -5786,7 +5898,7 @@ export interface paths {
                             refId: string | null;
                             startsAt: string | null;
                             /** @enum {string|null} */
-                            status: "confirmed" | "cancelled" | null;
+                            status: "pending" | "confirmed" | "cancelled" | null;
                             timeZone: string;
                             title: string;
                         };

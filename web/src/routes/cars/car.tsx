@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { policyOf } from '../../api/checkout';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -112,7 +111,7 @@ export function CarPage() {
         </p>
       )}
       <PolicyNote
-        policy={policyOf(c)}
+        policy={c.cancellationPolicy}
         kind="car"
         start={{ at: toIso(current.pickup), timeZone: location.data.timeZone }}
       />

@@ -29,7 +29,7 @@ export function useHold(opts: { onError?: (err: unknown) => void } = {}) {
 
 /** A product's cancellation policy in words, shown before booking. */
 export function PolicyNote(props: {
-  policy: CancellationPolicy | undefined;
+  policy: CancellationPolicy | null | undefined;
   kind: CheckoutKind;
   start?: { at: string; timeZone: string };
 }) {

@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { policyOf } from '../../api/checkout';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -77,7 +76,7 @@ export function OfferPage() {
         {t.flights.cabins[o.cabin]}
       </p>
       <PolicyNote
-        policy={policyOf(o)}
+        policy={o.cancellationPolicy}
         kind="flight"
         start={{ at: first.departureAt, timeZone: first.departureTimeZone }}
       />

@@ -2,7 +2,6 @@ import { parseDateTime, toZoned } from '@internationalized/date';
 import { useQuery } from '@tanstack/react-query';
 import { Button } from 'react-aria-components';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { policyOf } from '../../api/checkout';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -103,7 +102,11 @@ export function PropertyPage() {
                   </>
                 )}
               </p>
-              <PolicyNote policy={policyOf(rt)} kind="stay" {...(checkInAt ? { start: checkInAt } : {})} />
+              <PolicyNote
+                policy={rt.cancellationPolicy}
+                kind="stay"
+                {...(checkInAt ? { start: checkInAt } : {})}
+              />
               {f &&
                 (signedIn ? (
                   <Button
