@@ -74,7 +74,10 @@ describe('checkout with Stripe in test mode (against the Stripe contract server)
     const done = page.getByText(/^Cancelled\. .+ is on its way back to you\.$/);
     await done.waitFor();
     expect(await done.innerText()).toContain(quoted.replace(/^Refund: /, ''));
-    await page.getByText(/^(Cancelled|Refunded)$/).waitFor();
+    await page
+      .getByText(/^(Cancelled|Refunded)$/)
+      .first()
+      .waitFor();
     await visit(page, 'checkout-stripe-refunded');
   });
 });
