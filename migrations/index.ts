@@ -26,6 +26,7 @@ import holds from './20261207140000_holds.js';
 import bookingsHoldsIdx from './20261207140100_bookings_holds_idx.js';
 import stayBookingsHoldsIdx from './20261207140200_stay_bookings_holds_idx.js';
 import flightBookingsHoldsIdx from './20261207140300_flight_bookings_holds_idx.js';
+import payments from './20261207150000_payments.js';
 import carsChanges from './20261207160000_cars_changes.js';
 
 /** Every migration, in the order it applies. `voyage migrate new <name>` creates one and lists it here. */
@@ -57,5 +58,6 @@ export const migrations: MigrationIndex = {
   '20261207140100_bookings_holds_idx': bookingsHoldsIdx,
   '20261207140200_stay_bookings_holds_idx': stayBookingsHoldsIdx,
   '20261207140300_flight_bookings_holds_idx': flightBookingsHoldsIdx,
+  '20261207150000_payments': payments,
   '20261207160000_cars_changes': carsChanges,
 };

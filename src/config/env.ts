@@ -74,6 +74,9 @@ const list = <T extends string>(allowed: readonly T[]) =>
 export const FLIGHT_SUPPLIER_NAMES = ['own-schedule', 'duffel'] as const;
 export type FlightSupplierName = (typeof FLIGHT_SUPPLIER_NAMES)[number];
 
+export const PAYMENT_PROVIDER_NAMES = ['pay-at-pickup', 'stripe'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number];
+
 const secret = z
   .string()
   .optional()
@@ -232,6 +235,21 @@ export const envSchema = z.object({
   LLM_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT: duration('20s'),
   FLAGS_CACHE_TTL: duration('5s'),
+  // Checkout: how bookings are paid for, and how long a hold keeps the product.
+  PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDER_NAMES).optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(v),
+      'expected sk_test_…, sk_live_… or rk_…',
+    ),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_API_BASE: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\/[^/\s]+\/?$/.test(v), 'expected http(s)://host[:port]'),
+  HOLD_MINUTES: int(15, 1, 60),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1–64 letters, digits or :_.-')

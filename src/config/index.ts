@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../version.js';
 import { type Env, type FlightSupplierName, parseEnv } from './env.js';
 import { ConfigError } from './errors.js';
 import { type GatewayUpstreams, parseGatewayUpstreams } from './gateway-upstreams.js';
+import { type PaymentsConfig, paymentsConfig } from './payments.js';
 
 export { parseDuration } from '../platform/duration.js';
 export { CONFIG_VARIABLES, FLIGHT_SUPPLIER_NAMES, type FlightSupplierName } from './env.js';
@@ -105,6 +106,7 @@ export interface Config {
   };
   llm: { baseUrl: string | undefined; model: string; timeoutMs: number };
   flagsCacheTtlMs: number;
+  payments: PaymentsConfig;
   /** Prefix of every cache key in Redis, so that deployments (or test runs) can share one. */
   redisPrefix: string;
 }
@@ -121,6 +123,8 @@ export interface Secrets {
   smtpUrl?: string | undefined;
   duffelAccessToken?: string | undefined;
   llmApiKey?: string | undefined;
+  stripeSecretKey?: string | undefined;
+  stripeWebhookSecret?: string | undefined;
 }
 
 function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -165,6 +169,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       `FLIGHT_SUPPLIERS_REQUIRED: ${notEnabled.join(', ')} is not among the enabled suppliers (${suppliers.join(', ')})`,
     );
   if (supplierProblems.length) throw new ConfigError(supplierProblems);
+  const payments = paymentsConfig(e);
   const corsRaw = e.CORS_ORIGINS.trim();
   const config: Config = {
     port: e.PORT,
@@ -271,6 +276,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
     },
     llm: { baseUrl: e.LLM_BASE_URL?.replace(/\/+$/, ''), model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT },
     flagsCacheTtlMs: e.FLAGS_CACHE_TTL,
+    payments: payments.payments,
     redisPrefix: e.REDIS_PREFIX,
   };
   return {
@@ -281,6 +287,7 @@ export function readConfig(env: Env = process.env): { config: Config; secrets: S
       smtpUrl: e.SMTP_URL || undefined,
       duffelAccessToken: e.DUFFEL_ACCESS_TOKEN || undefined,
       llmApiKey: e.LLM_API_KEY || undefined,
+      ...payments.secrets,
     },
   };
 }

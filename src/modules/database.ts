@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FleetTables } from './cars/fleet/tables.js';
 import type { BookingsTables } from './cars/rentals/tables.js';
+import type { CheckoutTables } from './checkout/tables.js';
 import type { ExportsTables } from './exports/tables.js';
 import type { FlagsTables } from './flags/tables.js';
 import type { FlightsTables } from './flights/tables.js';
@@ -22,6 +23,7 @@ export type DB = IdentityTables &
   PoisTables &
   TripsTables &
   ItineraryTables &
-  ExportsTables;
+  ExportsTables &
+  CheckoutTables;
 
 export type Db = Kysely<DB>;

@@ -1,6 +1,7 @@
 import { availabilityModule } from './cars/availability/module.js';
 import { fleetModule } from './cars/fleet/module.js';
 import { rentalsModule } from './cars/rentals/module.js';
+import { checkoutModule } from './checkout/module.js';
 import { exportsModule } from './exports/module.js';
 import { flagsModule } from './flags/module.js';
 import { flightsModule } from './flights/module.js';
@@ -27,4 +28,5 @@ export const MODULES = [
   tripsModule,
   itineraryModule,
   exportsModule,
+  checkoutModule,
 ] as const;

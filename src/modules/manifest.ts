@@ -25,6 +25,7 @@ export const MODULE_MANIFEST = [
   { name: 'itinerary', prefixes: ['/trips'] },
   // Serves /trips/:id/calendar.ics, /trips/:id/itinerary.pdf and the calendar feeds: deploy it with trips.
   { name: 'exports', prefixes: ['/calendar', '/trips', '/account'], secretPrefixes: ['/calendar'] },
+  { name: 'checkout', prefixes: ['/checkout', '/payments'] },
 ] as const satisfies readonly {
   name: string;
   prefixes: readonly string[];

@@ -35,6 +35,8 @@ interface Fixture {
   password: string;
 }
 
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+
 const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /auth/password',
@@ -279,6 +281,50 @@ const ENDPOINTS: Endpoint[] = [
     level: 'admin',
     ok: 409,
     request: () => ({ method: 'POST', url: '/admin/releases/abort' }),
+  },
+  // Checkout: a customer and an admin reach the operation (no such checkout: 404; a bad body: 400).
+  {
+    name: 'GET /checkout/config',
+    level: 'public',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/checkout/config' }),
+  },
+  {
+    name: 'POST /checkout/holds',
+    level: 'user',
+    ok: 400,
+    request: () => ({ method: 'POST', url: '/checkout/holds', payload: { kind: 'car', booking: {} } }),
+  },
+  {
+    name: 'GET /checkout/:kind/:id',
+    level: 'user',
+    ok: 404,
+    request: () => ({ method: 'GET', url: `/checkout/car/${NO_SUCH_ID}` }),
+  },
+  {
+    name: 'POST /checkout/:kind/:id/pay',
+    level: 'user',
+    ok: 404,
+    request: () => ({ method: 'POST', url: `/checkout/stay/${NO_SUCH_ID}/pay`, payload: {} }),
+  },
+  {
+    name: 'GET /checkout/:kind/:id/cancellation',
+    level: 'user',
+    ok: 404,
+    request: () => ({ method: 'GET', url: `/checkout/flight/${NO_SUCH_ID}/cancellation` }),
+  },
+  {
+    name: 'POST /checkout/:kind/:id/cancel',
+    level: 'user',
+    ok: 404,
+    request: () => ({ method: 'POST', url: `/checkout/car/${NO_SUCH_ID}/cancel` }),
+  },
+  {
+    // Public, and answered by signature alone: unsigned is 400 whoever calls.
+    name: 'POST /payments/webhooks/stripe',
+    level: 'public',
+    ok: 400,
+    request: () => ({ method: 'POST', url: '/payments/webhooks/stripe', payload: { id: 'evt_1' } }),
   },
   // The console's overview.
   {

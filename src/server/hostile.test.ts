@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STRIPE_TEST_ENV } from '../../test/helpers/checkout.js';
 import { badTokens, hostileRequests, operations, problem } from '../../test/helpers/hostile.js';
 import { writeReleaseHistory } from '../../test/helpers/release-records.js';
+import { type StripeServer, signatureHeader, startStripeServer } from '../../test/helpers/stripe-server.js';
 import { createTestApp, signInAdmin, signUp, type TestApp } from '../../test/helpers/test-app.js';
 import { defineBackupOperationsJob } from './backups/job.js';
 
@@ -131,4 +133,110 @@ describe('hostile input on the release operations of a release host', () => {
     }
     expect(problems.slice(0, 25)).toEqual([]);
   }, 120_000);
+});
+
+// Checkout with Stripe configured (the suite above runs pay-at-pickup), and webhooks that are
+// unsigned, wrongly signed, or signed but not events: never a 5xx.
+describe('hostile input on checkout with Stripe', () => {
+  let t: TestApp;
+  let stripe: StripeServer;
+
+  beforeAll(async () => {
+    stripe = await startStripeServer({ ...STRIPE_TEST_ENV, autoDeliver: false });
+    t = await createTestApp({
+      env: {
+        STRIPE_SECRET_KEY: STRIPE_TEST_ENV.secretKey,
+        STRIPE_WEBHOOK_SECRET: STRIPE_TEST_ENV.webhookSecret,
+        STRIPE_API_BASE: stripe.url,
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await stripe.close();
+  });
+
+  it('answers without a 5xx, every 4xx in the error shape', async () => {
+    const spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const ops = operations(spec).filter(
+      (op) => op.path.startsWith('/checkout') || op.path.startsWith('/payments'),
+    );
+    expect(ops.map((op) => `${op.method} ${op.path}`).sort()).toEqual([
+      'GET /checkout/config',
+      'GET /checkout/{kind}/{id}',
+      'GET /checkout/{kind}/{id}/cancellation',
+      'POST /checkout/holds',
+      'POST /checkout/{kind}/{id}/cancel',
+      'POST /checkout/{kind}/{id}/pay',
+      'POST /payments/webhooks/stripe',
+    ]);
+    const problems: string[] = [];
+    const send = async (r: {
+      method: string;
+      url: string;
+      headers: Record<string, string>;
+      payload?: string;
+    }) => {
+      const res = await t.app.inject({
+        method: r.method as 'GET',
+        url: r.url,
+        headers: r.headers,
+        ...(r.payload !== undefined ? { payload: r.payload } : {}),
+      });
+      const p = problem(res.statusCode, res.body);
+      if (p) problems.push(`${r.method} ${r.url.slice(0, 120)}: ${p}`);
+      return res;
+    };
+    for (const auth of [(await signUp(t.app)).auth, {}])
+      for (const op of ops) for (const r of hostileRequests(op, auth)) await send(r);
+
+    const url = '/payments/webhooks/stripe';
+    const bodies = [
+      '',
+      'null',
+      '[]',
+      '{}',
+      '{"id":1}',
+      'not json',
+      '{"id":"evt_1","data":{"object":null}}',
+      'x'.repeat(200_000),
+    ];
+    for (const body of bodies) {
+      for (const signature of [
+        undefined,
+        't=1,v1=00',
+        'garbage',
+        signatureHeader(body, STRIPE_TEST_ENV.webhookSecret),
+      ]) {
+        const res = await send({
+          method: 'POST',
+          url,
+          headers: {
+            'content-type': 'application/json',
+            ...(signature ? { 'stripe-signature': signature } : {}),
+          },
+          payload: body,
+        });
+        expect(res.statusCode, `${body.slice(0, 40)} ${signature}`).toBe(400);
+      }
+    }
+    // Signed, well formed, about a payment Voyage never made: received and ignored.
+    const unknown = JSON.stringify({
+      id: 'evt_unknown',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_unknown', object: 'payment_intent' } },
+    });
+    const res = await send({
+      method: 'POST',
+      url,
+      headers: {
+        'content-type': 'text/plain',
+        'stripe-signature': signatureHeader(unknown, STRIPE_TEST_ENV.webhookSecret),
+      },
+      payload: unknown,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(problems.slice(0, 25)).toEqual([]);
+  }, 300_000);
 });

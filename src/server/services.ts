@@ -2,6 +2,8 @@ import { type AvailabilityService, createAvailabilityService } from '../modules/
 import { createFleetService, type FleetService } from '../modules/cars/fleet/service.js';
 import { createRentalsService, type RentalsService } from '../modules/cars/rentals/service.js';
 import type { CheckoutKind } from '../modules/checkout/kind.js';
+import { createPaymentProvider } from '../modules/checkout/providers/index.js';
+import { type CheckoutService, createCheckoutService } from '../modules/checkout/service.js';
 import { createExportsService, type ExportsService } from '../modules/exports/service.js';
 import { createFlagsService, type FlagsService } from '../modules/flags/service.js';
 import { createFlightsService, type FlightsService } from '../modules/flights/service.js';
@@ -34,6 +36,7 @@ export interface Services extends Record<ModuleName, unknown> {
   trips: TripsService;
   itinerary: ItineraryService;
   exports: ExportsService;
+  checkout: CheckoutService;
 }
 /**
  * The composition root: builds every module's service once, in dependency order, from the
@@ -176,7 +179,18 @@ export function createServices(ctx: AppContext): Services {
     notifications,
     clock: ctx.clock,
   });
-  return {
+  const checkout = createCheckoutService({
+    db: ctx.db,
+    // The booking modules' kinds (checkoutKinds below), late-bound to the finished services.
+    kinds: () => Object.fromEntries(checkoutKinds(services).map((k) => [k.kind, k])),
+    provider: createPaymentProvider(config, secrets),
+    holdMinutes: config.payments.holdMinutes,
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    idempotency,
+    log: ctx.log,
+  });
+  const services: Services = {
     identity,
     fleet,
     availability,
@@ -190,7 +204,9 @@ export function createServices(ctx: AppContext): Services {
     trips,
     itinerary,
     exports,
+    checkout,
   };
+  return services;
 }
 
 /** The kinds of booking checkout holds, confirms and refunds: cars, stays, flights. */

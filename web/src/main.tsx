@@ -17,6 +17,7 @@ const StaySearch = page(() => import('./routes/stays/search'), 'StaySearch');
 const PropertyPage = page(() => import('./routes/stays/property'), 'PropertyPage');
 const FlightSearch = page(() => import('./routes/flights/search'), 'FlightSearch');
 const OfferPage = page(() => import('./routes/flights/offer'), 'OfferPage');
+const CheckoutPage = page(() => import('./routes/checkout/checkout'), 'CheckoutPage');
 const BookingList = page(() => import('./routes/bookings/list'), 'BookingList');
 const CarBookingPage = page(() => import('./routes/bookings/detail'), 'CarBookingPage');
 const StayBookingPage = page(() => import('./routes/bookings/detail'), 'StayBookingPage');
@@ -134,6 +135,7 @@ function App() {
             <Route path="/stays/:id" element={<PropertyPage />} />
             <Route path="/flights" element={<FlightSearch />} />
             <Route path="/flights/offers/:id" element={<OfferPage />} />
+            <Route path="/checkout/:kind/:id" element={auth(<CheckoutPage />)} />
             <Route path="/bookings" element={auth(<BookingList />)} />
             <Route path="/bookings/cars/:id" element={auth(<CarBookingPage />)} />
             <Route path="/bookings/stays/:id" element={auth(<StayBookingPage />)} />

@@ -2254,6 +2254,456 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkout/{kind}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A checkout: the booking and its payment (owner or admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    kind: "car" | "stay" | "flight";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking: {
+                                /** @description Minor units of currency */
+                                amount: number;
+                                amountCharged: number;
+                                amountDueOnSite: number;
+                                amountRefunded: number;
+                                currency: string;
+                                holdExpiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "car" | "stay" | "flight";
+                                paymentId: string | null;
+                                paymentProvider: string | null;
+                                policy: {
+                                    /** @description The fee after the free period, in basis points of the amount paid */
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
+                                startsAt: string;
+                                /** @enum {string} */
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
+                                title: string;
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                            payment: {
+                                /** @description For confirming the payment in the browser (Stripe); null otherwise */
+                                clientSecret: string | null;
+                                /** @description Why the last attempt failed, e.g. insufficient_funds */
+                                failureReason: string | null;
+                                /** @enum {string} */
+                                provider: "stripe" | "pay-at-pickup";
+                                /** @enum {string} */
+                                status: "requires_payment" | "processing" | "succeeded" | "failed" | "due_on_site" | "refunded";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkout/{kind}/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a booking and refund what its policy gives back (owner) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                    kind: "car" | "stay" | "flight";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking: {
+                                /** @description Minor units of currency */
+                                amount: number;
+                                amountCharged: number;
+                                amountDueOnSite: number;
+                                amountRefunded: number;
+                                currency: string;
+                                holdExpiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "car" | "stay" | "flight";
+                                paymentId: string | null;
+                                paymentProvider: string | null;
+                                policy: {
+                                    /** @description The fee after the free period, in basis points of the amount paid */
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
+                                startsAt: string;
+                                /** @enum {string} */
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
+                                title: string;
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                            refund: {
+                                amount: number;
+                                /** @enum {string} */
+                                status: "none" | "pending" | "succeeded";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkout/{kind}/{id}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What cancelling now would refund, and until when it is free (owner) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    kind: "car" | "stay" | "flight";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            currency: string;
+                            fee: number;
+                            /** @description Until when cancelling is free (ISO 8601) */
+                            freeUntil: string;
+                            refundAmount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkout/{kind}/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay for a hold and confirm the booking (owner)
+         * @description With Stripe, `paymentMethod` is required (e.g. pm_card_visa in test mode). A declined card is 402 card_declined with `details.declineCode`; the hold stays and paying may be retried until it expires. An expired hold is 409 hold_expired. With pay-at-pickup the booking is confirmed with its amount due on site.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                    kind: "car" | "stay" | "flight";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        paymentMethod?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking: {
+                                /** @description Minor units of currency */
+                                amount: number;
+                                amountCharged: number;
+                                amountDueOnSite: number;
+                                amountRefunded: number;
+                                currency: string;
+                                holdExpiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "car" | "stay" | "flight";
+                                paymentId: string | null;
+                                paymentProvider: string | null;
+                                policy: {
+                                    /** @description The fee after the free period, in basis points of the amount paid */
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
+                                startsAt: string;
+                                /** @enum {string} */
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
+                                title: string;
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                            payment: {
+                                /** @description For confirming the payment in the browser (Stripe); null otherwise */
+                                clientSecret: string | null;
+                                /** @description Why the last attempt failed, e.g. insufficient_funds */
+                                failureReason: string | null;
+                                /** @enum {string} */
+                                provider: "stripe" | "pay-at-pickup";
+                                /** @enum {string} */
+                                status: "requires_payment" | "processing" | "succeeded" | "failed" | "due_on_site" | "refunded";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkout/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How checkout takes payment: the provider, the hold time, and test cards in test mode */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            holdMinutes: number;
+                            /** @enum {string} */
+                            provider: "stripe" | "pay-at-pickup";
+                            testMode: boolean;
+                            testPaymentMethods: {
+                                id: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkout/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold a car, a room or a seat for the hold time, ready to pay
+         * @description The body is the kind and that kind’s booking body. Fails as booking does (409 with the same codes) when the product is taken.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        booking: {
+                            /** Format: uuid */
+                            carId: string;
+                            /** Format: date-time */
+                            dropoffTime: string;
+                            /** Format: date-time */
+                            pickupTime: string;
+                        };
+                        /** @enum {string} */
+                        kind: "car";
+                    } | {
+                        booking: {
+                            /** Format: date */
+                            checkIn: string;
+                            /** Format: date */
+                            checkOut: string;
+                            guests: number;
+                            /** Format: uuid */
+                            roomTypeId: string;
+                        };
+                        /** @enum {string} */
+                        kind: "stay";
+                    } | {
+                        booking: {
+                            offerId: string;
+                            passengers: {
+                                /** Format: date */
+                                bornOn: string;
+                                /** Format: email */
+                                email?: string;
+                                familyName: string;
+                                /** @enum {string} */
+                                gender: "m" | "f";
+                                givenName: string;
+                                phoneNumber?: string;
+                                /** @enum {string} */
+                                title: "mr" | "ms" | "mrs" | "miss" | "dr";
+                            }[];
+                        };
+                        /** @enum {string} */
+                        kind: "flight";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            booking: {
+                                /** @description Minor units of currency */
+                                amount: number;
+                                amountCharged: number;
+                                amountDueOnSite: number;
+                                amountRefunded: number;
+                                currency: string;
+                                holdExpiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "car" | "stay" | "flight";
+                                paymentId: string | null;
+                                paymentProvider: string | null;
+                                policy: {
+                                    /** @description The fee after the free period, in basis points of the amount paid */
+                                    feeBasisPoints: number;
+                                    freeUntilHoursBefore: number;
+                                };
+                                startsAt: string;
+                                /** @enum {string} */
+                                status: "pending" | "confirmed" | "cancelled" | "expired" | "refunded";
+                                title: string;
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                            payment: {
+                                /** @description For confirming the payment in the browser (Stripe); null otherwise */
+                                clientSecret: string | null;
+                                /** @description Why the last attempt failed, e.g. insufficient_funds */
+                                failureReason: string | null;
+                                /** @enum {string} */
+                                provider: "stripe" | "pay-at-pickup";
+                                /** @enum {string} */
+                                status: "requires_payment" | "processing" | "succeeded" | "failed" | "due_on_site" | "refunded";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/feature-flags": {
         parameters: {
             query?: never;
@@ -3734,6 +4184,51 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe’s webhook: payment and refund events, verified by their Stripe-Signature
+         * @description Without a valid signature: 400 invalid_signature. Each event is applied once (a redelivery answers `duplicate: true`), in any order.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "stripe-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicate: boolean;
+                            /** @enum {boolean} */
+                            received: true;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

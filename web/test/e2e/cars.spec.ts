@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  confirmOnSite,
   launchBrowser,
   newContext,
   pickPlace,
@@ -54,8 +55,10 @@ describe('cars: search near a place, the car page, booking', () => {
     await page.locator('li.card h3 a').first().click();
     await page.getByRole('button', { name: 'Book this car' }).waitFor();
     await page.getByText(/Times are in .*Europe\/Paris/).waitFor();
+    await page.getByText(/^Cancellation:/).waitFor();
     await visit(page, 'car-page');
     await page.getByRole('button', { name: 'Book this car' }).click();
+    await confirmOnSite(page);
     await page.getByText('Your car is booked').waitFor();
     expect(page.url()).toMatch(/\/bookings\/cars\/[0-9a-f-]{36}\?new=1$/);
     await visit(page, 'car-booking');
@@ -113,7 +116,7 @@ describe('cars: search near a place, the car page, booking', () => {
     await context.close();
   });
 
-  it('two users racing for one car: exactly one confirmation, the other sees the conflict and alternatives', async () => {
+  it('two users racing for one car: exactly one hold, the other sees the conflict and alternatives', async () => {
     const [a, b] = await Promise.all([newContext(browser, voyage.url), newContext(browser, voyage.url)]);
     const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
     await signUp(pa, { name: 'Racer One', email: 'racer1@example.com' });
@@ -123,15 +126,18 @@ describe('cars: search near a place, the car page, booking', () => {
     const book = (p: Page) => p.getByRole('button', { name: 'Book this car' });
     await Promise.all([book(pa).waitFor(), book(pb).waitFor()]);
     await Promise.all([book(pa).click(), book(pb).click()]);
+    // The database counts a live hold like a booking: one traveller reaches checkout, one does not.
+    const held = (p: Page) => p.getByRole('heading', { name: 'Checkout', level: 1 });
     const outcome = async (p: Page) => {
-      const booked = p.getByText('Your car is booked');
       const taken = p.getByText('Sorry, someone has just booked this car for these dates.');
-      await booked.or(taken).first().waitFor();
-      return (await booked.count()) > 0 ? 'booked' : 'conflict';
+      await held(p).or(taken).first().waitFor();
+      return (await held(p).count()) > 0 ? 'held' : 'conflict';
     };
     const outcomes = (await Promise.all([outcome(pa), outcome(pb)])).sort();
-    expect(outcomes).toEqual(['booked', 'conflict']);
-    const loser = (await pa.getByText('Your car is booked').count()) > 0 ? pb : pa;
+    expect(outcomes).toEqual(['conflict', 'held']);
+    const [winner, loser] = (await held(pa).count()) > 0 ? [pa, pb] : [pb, pa];
+    await confirmOnSite(winner);
+    await winner.getByText('Your car is booked').waitFor();
     await loser.getByRole('alert').getByRole('link').first().waitFor();
     await visit(loser, 'car-conflict');
     await Promise.all([a.close(), b.close()]);
@@ -177,6 +183,9 @@ describe('cars: search near a place, the car page, booking', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Book this car' }).waitFor();
     await tabTo(/Book this car/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Checkout', level: 1 }).waitFor();
+    await tabTo(/Confirm — pay/);
     await page.keyboard.press('Enter');
     await page.getByText('Your car is booked').waitFor();
     await context.close();

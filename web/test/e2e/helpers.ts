@@ -188,3 +188,13 @@ export async function openConsoleWithMfa(page: Page, who: { email: string; passw
   await page.getByRole('button', { name: 'Continue to the console' }).click();
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
 }
+
+/**
+ * On a checkout page with pay-at-pickup (Voyage's provider when no Stripe key is set): waits for
+ * the hold and confirms it, which opens the booking's page.
+ */
+export async function confirmOnSite(page: Page) {
+  await page.getByRole('heading', { name: 'Checkout', level: 1 }).waitFor();
+  await page.getByRole('timer').waitFor();
+  await page.getByRole('button', { name: /^Confirm — pay .+ at (pickup|the property|the airport)$/ }).click();
+}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  confirmOnSite,
   DEMO,
   launchBrowser,
   newContext,
@@ -60,6 +61,7 @@ describe('stays, flights, my bookings and trips', () => {
       .getByRole('button', { name: /^Book / })
       .first()
       .click();
+    await confirmOnSite(page);
     await page.getByText('Your stay is booked').waitFor();
     expect(page.url()).toMatch(/\/bookings\/stays\/[0-9a-f-]{36}/);
     await visit(page, 'stay-booking');
@@ -85,6 +87,7 @@ describe('stays, flights, my bookings and trips', () => {
     await page.getByLabel('Date of birth').fill('1990-04-02');
     await visit(page, 'flight-offer');
     await page.getByRole('button', { name: 'Book this flight' }).click();
+    await confirmOnSite(page);
     await page.getByText('Your flight is booked').waitFor();
     await page.getByText('Reference').waitFor();
     await visit(page, 'flight-booking');
@@ -115,6 +118,8 @@ describe('stays, flights, my bookings and trips', () => {
       .click();
     await page.getByRole('button', { name: 'Cancel booking' }).click();
     await page.getByRole('alertdialog', { name: 'Cancel this booking?' }).waitFor();
+    // Paid at the property: nothing was charged, and the dialog says what cancelling gives back.
+    await page.getByText('Nothing has been charged, so there is nothing to refund.').waitFor();
     await visit(page, 'cancel-dialog');
     await page.getByRole('button', { name: 'Keep booking' }).click();
     await page.getByText('Confirmed').waitFor();

@@ -1,54 +1,79 @@
-import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { type CancelResult, type CheckoutKind, checkoutApi, checkoutPath } from '../../api/checkout';
 import { api, unwrap } from '../../api/client';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { LocalTime } from '../../components/LocalTime';
 import { MapView } from '../../components/Map';
 import { Money } from '../../components/Money';
-import { formatDate, zoneName } from '../../format';
+import { formatDate, formatMoney, zoneName } from '../../format';
 import { t } from '../../i18n';
+import { CancelBooking } from './cancel';
 
 function Shell(props: {
+  kind: CheckoutKind;
+  id: string;
+  queryKey: readonly unknown[];
   title: string;
   isNew: string;
   status: string;
   children: ReactNode;
   total: number;
   currency: string;
-  onCancel: () => void;
-  cancelling: boolean;
-  cancelError: unknown;
 }) {
   const [params] = useSearchParams();
+  const [cancelled, setCancelled] = useState<CancelResult>();
+  const status = cancelled?.booking.status ?? props.status;
+  const checkout = useQuery({
+    queryKey: ['checkout', props.kind, props.id],
+    queryFn: () => checkoutApi.get(props.kind, props.id),
+    retry: false,
+  });
+  const paid = checkout.data?.booking;
   return (
     <section>
-      {params.get('new') && props.status === 'confirmed' && (
+      {params.get('new') && status === 'confirmed' && (
         <p role="status" className="banner success">
           {props.isNew}
         </p>
       )}
       <h1>{props.title}</h1>
-      <p className={`status ${props.status}`}>{t.bookings.status[props.status]}</p>
+      <p className={`status ${status}`}>{t.checkout.status[status] ?? t.bookings.status[status]}</p>
       {props.children}
       <p className="total">
         {t.bookings.total}: <Money amount={props.total} currency={props.currency} />
       </p>
-      <ErrorBanner error={props.cancelError} />
-      {props.status === 'confirmed' ? (
-        <ConfirmDialog
-          trigger={t.bookings.cancel}
-          title={t.bookings.cancelTitle}
-          body={t.bookings.cancelBody}
-          confirm={t.bookings.confirmCancel}
-          cancel={t.bookings.keep}
-          onConfirm={props.onCancel}
-          isPending={props.cancelling}
-        />
-      ) : (
-        <p role="status">{t.bookings.cancelled}</p>
+      {paid && (
+        <dl className="facts">
+          {paid.amountCharged > 0 && (
+            <Amount label={t.checkout.paid} amount={paid.amountCharged} currency={paid.currency} />
+          )}
+          {paid.amountDueOnSite > 0 && status === 'confirmed' && (
+            <Amount label={t.checkout.dueOnSite} amount={paid.amountDueOnSite} currency={paid.currency} />
+          )}
+          {paid.amountRefunded > 0 && (
+            <Amount label={t.checkout.refunded} amount={paid.amountRefunded} currency={paid.currency} />
+          )}
+        </dl>
       )}
+      {status === 'pending' && (
+        <p>
+          <Link className="button" to={checkoutPath(props.kind, props.id)}>
+            {t.checkout.continue}
+          </Link>
+        </p>
+      )}
+      {cancelled && cancelled.refund.amount > 0 && (
+        <p role="status" className="banner success">
+          {t.checkout.refundDone(formatMoney(cancelled.refund.amount, cancelled.booking.currency))}
+        </p>
+      )}
+      {status === 'confirmed' || status === 'pending' ? (
+        <CancelBooking kind={props.kind} id={props.id} queryKey={props.queryKey} onDone={setCancelled} />
+      ) : status === 'cancelled' || status === 'refunded' ? (
+        <p role="status">{t.bookings.cancelled}</p>
+      ) : null}
       <p>
         <Link to="/bookings">{t.bookings.title}</Link>
       </p>
@@ -56,15 +81,15 @@ function Shell(props: {
   );
 }
 
-function useCancel(key: QueryKey, run: () => Promise<unknown>) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: run,
-    onSuccess: (data) => {
-      qc.setQueryData(key, data);
-      void qc.invalidateQueries({ queryKey: ['my-bookings'] });
-    },
-  });
+function Amount(props: { label: string; amount: number; currency: string }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>
+        <Money amount={props.amount} currency={props.currency} />
+      </dd>
+    </>
+  );
 }
 
 export function CarBookingPage() {
@@ -84,9 +109,6 @@ export function CarBookingPage() {
     enabled: !!car.data,
     queryFn: () => unwrap(api.GET('/locations/{id}', { params: { path: { id: car.data!.locationId } } })),
   });
-  const cancel = useCancel(key, () =>
-    unwrap(api.POST('/bookings/{id}/cancel', { params: { path: { id } } })),
-  );
   if (booking.error) return <ErrorBanner error={booking.error} onRetry={() => void booking.refetch()} />;
   if (!booking.data || !car.data || !location.data) return <p role="status">{t.app.loading}</p>;
   const b = booking.data;
@@ -94,13 +116,13 @@ export function CarBookingPage() {
   return (
     <Shell
       title={t.cars.carTitle(car.data.make, car.data.model)}
+      kind="car"
+      id={id}
+      queryKey={key}
       isNew={t.cars.booked}
       status={b.status}
       total={b.totalAmount}
       currency={b.currency}
-      onCancel={() => cancel.mutate()}
-      cancelling={cancel.isPending}
-      cancelError={cancel.error}
     >
       <p>{t.cars.at(`${location.data.name}, ${location.data.city}`)}</p>
       <dl>
@@ -131,9 +153,6 @@ export function StayBookingPage() {
     queryKey: key,
     queryFn: () => unwrap(api.GET('/stay-bookings/{id}', { params: { path: { id } } })),
   });
-  const cancel = useCancel(key, () =>
-    unwrap(api.POST('/stay-bookings/{id}/cancel', { params: { path: { id } } })),
-  );
   if (booking.error) return <ErrorBanner error={booking.error} onRetry={() => void booking.refetch()} />;
   if (!booking.data) return <p role="status">{t.app.loading}</p>;
   const b = booking.data;
@@ -141,13 +160,13 @@ export function StayBookingPage() {
   return (
     <Shell
       title={`${b.property.name} · ${b.roomTypeName}`}
+      kind="stay"
+      id={id}
+      queryKey={key}
       isNew={t.stays.booked}
       status={b.status}
       total={b.totalAmount}
       currency={b.currency}
-      onCancel={() => cancel.mutate()}
-      cancelling={cancel.isPending}
-      cancelError={cancel.error}
     >
       <p>
         {b.property.address}, {b.property.city}
@@ -180,22 +199,19 @@ export function FlightBookingPage() {
     queryKey: key,
     queryFn: () => unwrap(api.GET('/flight-bookings/{id}', { params: { path: { id } } })),
   });
-  const cancel = useCancel(key, () =>
-    unwrap(api.POST('/flight-bookings/{id}/cancel', { params: { path: { id } } })),
-  );
   if (booking.error) return <ErrorBanner error={booking.error} onRetry={() => void booking.refetch()} />;
   if (!booking.data) return <p role="status">{t.app.loading}</p>;
   const b = booking.data;
   return (
     <Shell
       title={`${b.origin} → ${b.destination}`}
+      kind="flight"
+      id={id}
+      queryKey={key}
       isNew={t.flights.booked}
       status={b.status}
       total={b.totalAmount}
       currency={b.currency}
-      onCancel={() => cancel.mutate()}
-      cancelling={cancel.isPending}
-      cancelError={cancel.error}
     >
       <p>
         {t.bookings.reference}: <strong>{b.bookingReference}</strong>

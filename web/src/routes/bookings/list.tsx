@@ -76,7 +76,10 @@ export function BookingList() {
   if (all.error) return <ErrorBanner error={all.error} onRetry={() => void all.refetch()} />;
   if (!all.data) return <p role="status">{t.app.loading}</p>;
   const nowIso = new Date().toISOString();
-  const upcoming = all.data.filter((r) => r.status === 'confirmed' && r.start >= nowIso);
+  // A hold still waiting for payment is upcoming too: its row says so and leads to its checkout.
+  const upcoming = all.data.filter(
+    (r) => (r.status === 'confirmed' || r.status === 'pending') && r.start >= nowIso,
+  );
   const past = all.data.filter((r) => !upcoming.includes(r)).reverse();
   const table = (rows: Row[], empty: string) =>
     rows.length === 0 ? (
@@ -91,8 +94,11 @@ export function BookingList() {
               </Link>
             </h3>
             <p>
-              <LocalTime at={r.start} timeZone={r.timeZone} /> · {t.bookings.status[r.status]} ·{' '}
-              <Money amount={r.total} currency={r.currency} />
+              <LocalTime at={r.start} timeZone={r.timeZone} /> ·{' '}
+              <span className={`status ${r.status}`}>
+                {t.checkout.status[r.status] ?? t.bookings.status[r.status]}
+              </span>{' '}
+              · <Money amount={r.total} currency={r.currency} />
             </p>
           </li>
         ))}

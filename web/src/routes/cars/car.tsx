@@ -1,7 +1,7 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -12,12 +12,12 @@ import { zoneName } from '../../format';
 import { t } from '../../i18n';
 import { newAttemptKey } from '../../idempotency';
 import { useSession } from '../../session-context';
+import { PolicyNote, useHold } from '../checkout/use-hold';
 import { defaultWindow, fromIso, toIso } from './window';
 
 export function CarPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const signedIn = useSession();
   const car = useQuery({
     queryKey: ['car', id],
@@ -61,15 +61,7 @@ export function CarPage() {
   const mine = nearby.data?.cars.find((c) => c.id === id);
   const alternatives = (nearby.data?.cars ?? []).filter((c) => c.id !== id).slice(0, 3);
 
-  const book = useMutation({
-    mutationFn: (v: { key: string; pickupTime: string; dropoffTime: string }) =>
-      unwrap(
-        api.POST('/bookings', {
-          body: { carId: id, pickupTime: v.pickupTime, dropoffTime: v.dropoffTime },
-          headers: { 'idempotency-key': v.key },
-        }),
-      ),
-    onSuccess: (booking) => navigate(`/bookings/cars/${booking.id}?new=1`),
+  const book = useHold({
     onError: (err) => {
       if (err instanceof ApiError && err.status === 409) void nearby.refetch();
     },
@@ -118,6 +110,11 @@ export function CarPage() {
           {t.cars.total(mine.price.days)})
         </p>
       )}
+      <PolicyNote
+        policy={c.cancellationPolicy}
+        kind="car"
+        start={{ at: toIso(current.pickup), timeZone: location.data.timeZone }}
+      />
       {conflict ? (
         <div role="alert" className="banner error">
           <p>{t.cars.conflict}</p>
@@ -155,8 +152,14 @@ export function CarPage() {
           onPress={() =>
             book.mutate({
               key: newAttemptKey(),
-              pickupTime: toIso(current.pickup),
-              dropoffTime: toIso(current.dropoff),
+              req: {
+                kind: 'car',
+                booking: {
+                  carId: id,
+                  pickupTime: toIso(current.pickup),
+                  dropoffTime: toIso(current.dropoff),
+                },
+              },
             })
           }
         >

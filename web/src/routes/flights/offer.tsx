@@ -1,7 +1,7 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -11,13 +11,13 @@ import { Money } from '../../components/Money';
 import { t } from '../../i18n';
 import { newAttemptKey } from '../../idempotency';
 import { useSession } from '../../session-context';
+import { PolicyNote, useHold } from '../checkout/use-hold';
 
 type Title = 'mr' | 'ms' | 'mrs' | 'miss' | 'dr';
 
 export function OfferPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const signedIn = useSession();
   const offer = useQuery({
     queryKey: ['offer', id],
@@ -28,25 +28,7 @@ export function OfferPage() {
     const timer = setInterval(() => setNow(Date.now()), 5_000);
     return () => clearInterval(timer);
   }, []);
-  const book = useMutation({
-    mutationFn: (v: { key: string; form: FormData; count: number }) =>
-      unwrap(
-        api.POST('/flight-bookings', {
-          body: {
-            offerId: id,
-            passengers: Array.from({ length: v.count }, (_, i) => ({
-              givenName: String(v.form.get(`given-${i}`)),
-              familyName: String(v.form.get(`family-${i}`)),
-              bornOn: String(v.form.get(`born-${i}`)),
-              title: String(v.form.get(`title-${i}`)) as Title,
-              gender: String(v.form.get(`gender-${i}`)) as 'm' | 'f',
-            })),
-          },
-          headers: { 'idempotency-key': v.key },
-        }),
-      ),
-    onSuccess: (b) => navigate(`/bookings/flights/${b.id}?new=1`),
-  });
+  const book = useHold();
   const searchAgain = `/flights?${params.toString()}`;
   const expiredCode =
     offer.error instanceof ApiError && ['offer_expired', 'offer_not_found'].includes(offer.error.code);
@@ -93,6 +75,11 @@ export function OfferPage() {
         {t.bookings.total}: <Money amount={o.totalAmount} currency={o.currency} /> ·{' '}
         {t.flights.cabins[o.cabin]}
       </p>
+      <PolicyNote
+        policy={o.cancellationPolicy}
+        kind="flight"
+        start={{ at: first.departureAt, timeZone: first.departureTimeZone }}
+      />
       <p role="timer" aria-live="off">
         {t.flights.expires(
           new Intl.DateTimeFormat(navigator.language, {
@@ -108,7 +95,13 @@ export function OfferPage() {
         <Form
           onSubmit={(e) => {
             e.preventDefault();
-            book.mutate({ key: newAttemptKey(), form: new FormData(e.currentTarget), count: o.passengers });
+            book.mutate({
+              key: newAttemptKey(),
+              req: {
+                kind: 'flight',
+                booking: { offerId: id, passengers: passengers(new FormData(e.currentTarget), o.passengers) },
+              },
+            });
           }}
         >
           {Array.from({ length: o.passengers }, (_, i) => `passenger-${i}`).map((key, i) => (
@@ -151,6 +144,17 @@ export function OfferPage() {
       )}
     </section>
   );
+}
+
+/** The passengers as the booking body takes them, from the form's fields. */
+function passengers(form: FormData, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    givenName: String(form.get(`given-${i}`)),
+    familyName: String(form.get(`family-${i}`)),
+    bornOn: String(form.get(`born-${i}`)),
+    title: String(form.get(`title-${i}`)) as Title,
+    gender: String(form.get(`gender-${i}`)) as 'm' | 'f',
+  }));
 }
 
 function PassengerTitle({ index }: { index: number }) {

@@ -1,6 +1,7 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { parseDateTime, toZoned } from '@internationalized/date';
+import { useQuery } from '@tanstack/react-query';
 import { Button } from 'react-aria-components';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -10,11 +11,11 @@ import { formatDate } from '../../format';
 import { t } from '../../i18n';
 import { newAttemptKey } from '../../idempotency';
 import { useSession } from '../../session-context';
+import { PolicyNote, useHold } from '../checkout/use-hold';
 
 export function PropertyPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const signedIn = useSession();
   const checkIn = params.get('checkIn') ?? '';
   const checkOut = params.get('checkOut') ?? '';
@@ -45,22 +46,19 @@ export function PropertyPage() {
       return { nights: r.nights, property: r.properties.find((p) => p.id === id) };
     },
   });
-  const book = useMutation({
-    mutationFn: (v: { key: string; roomTypeId: string }) =>
-      unwrap(
-        api.POST('/stay-bookings', {
-          body: { roomTypeId: v.roomTypeId, checkIn, checkOut, guests },
-          headers: { 'idempotency-key': v.key },
-        }),
-      ),
-    onSuccess: (b) => navigate(`/bookings/stays/${b.id}?new=1`),
-    onError: () => void offer.refetch(),
-  });
+  const book = useHold({ onError: () => void offer.refetch() });
   if (property.error) return <ErrorBanner error={property.error} onRetry={() => void property.refetch()} />;
   if (!property.data) return <p role="status">{t.app.loading}</p>;
   const p = property.data;
   const free = offer.data?.property?.roomTypes ?? [];
   const soldOut = book.error instanceof ApiError && book.error.code === 'sold_out';
+  // Check-in as an instant at the property, so that the policy can name its last free moment.
+  const checkInAt = checkIn
+    ? {
+        at: toZoned(parseDateTime(`${checkIn}T${p.checkInTime}`), p.timeZone).toAbsoluteString(),
+        timeZone: p.timeZone,
+      }
+    : undefined;
   const next = encodeURIComponent(`/stays/${id}?${params.toString()}`);
   return (
     <section>
@@ -104,12 +102,22 @@ export function PropertyPage() {
                   </>
                 )}
               </p>
+              <PolicyNote
+                policy={rt.cancellationPolicy}
+                kind="stay"
+                {...(checkInAt ? { start: checkInAt } : {})}
+              />
               {f &&
                 (signedIn ? (
                   <Button
                     className="button"
                     isDisabled={book.isPending}
-                    onPress={() => book.mutate({ key: newAttemptKey(), roomTypeId: rt.id })}
+                    onPress={() =>
+                      book.mutate({
+                        key: newAttemptKey(),
+                        req: { kind: 'stay', booking: { roomTypeId: rt.id, checkIn, checkOut, guests } },
+                      })
+                    }
                   >
                     {t.stays.book(rt.name)}
                   </Button>
