@@ -161,7 +161,7 @@ describe('checkout with Stripe', () => {
 
   it('holds with a PaymentIntent, declines a card (402, the hold stays), then takes another', async () => {
     const held = await hold(t, alice, await carHoldBody(t));
-    expect(held.statusCode).toBe(201);
+    expect(held.statusCode, held.body).toBe(201);
     const { booking, payment } = held.json();
     expect(payment.status).toBe('requires_payment');
     expect(payment.clientSecret).toMatch(/^pi_.+_secret_/);

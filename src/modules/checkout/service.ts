@@ -193,7 +193,9 @@ export function createCheckoutService(deps: CheckoutDeps) {
 
     hold(userId: string, body: HoldCreate, key: string | undefined) {
       return idempotency.run({ userId, key, operation: 'checkout.hold', request: body }, async () => {
-        const booking = await kindOf(body.kind).hold(userId, body.booking, deps.holdMinutes);
+        // The kind validates its own body again, from JSON as the client sent it (not our parsed values).
+        const input: unknown = JSON.parse(JSON.stringify(body.booking));
+        const booking = await kindOf(body.kind).hold(userId, input, deps.holdMinutes);
         // A provider outage leaves the hold without its payment; paying creates it then.
         await ledger.startAttempt(booking).catch((err) => {
           if (!(err instanceof ProviderUnavailableError)) throw err;
