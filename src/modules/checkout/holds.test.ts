@@ -262,4 +262,44 @@ describe('holds', () => {
       if ((await p.left()) !== undefined) expect(await p.left()).toBe(0);
     }
   });
+
+  it('holds and direct bookings racing for the last unit, past a lapsed hold: exactly one of 100 wins', async () => {
+    for (const make of [carProduct, () => stayProduct(1), () => flightProduct(1)]) {
+      const p = await make();
+      const users = await Promise.all(Array.from({ length: 4 }, () => signUp(t.app)));
+      // A hold that lapses before the race: it must neither win nor block.
+      const lapsed = await p.kind.hold(alice.userId, await p.body(), 1);
+      clock.advance(2 * MINUTE);
+      const bodies = await Promise.all(Array.from({ length: 100 }, () => p.body()));
+      const results = await Promise.all(
+        bodies.map(async (b, i) => {
+          const who = users[i % users.length]!;
+          if (i % 2 === 0) {
+            return p.kind.hold(who.userId, b, 10).then(
+              () => 201,
+              (err: { statusCode?: number }) => err.statusCode ?? 500,
+            );
+          }
+          return (await p.book(who, b)).statusCode;
+        }),
+      );
+      expect(
+        results.filter((c) => c === 201),
+        p.kind.kind,
+      ).toHaveLength(1);
+      expect(
+        results.filter((c) => c === 409),
+        p.kind.kind,
+      ).toHaveLength(99);
+      expect((await p.kind.find(lapsed.id))?.status).toBe('expired');
+      if ((await p.left()) !== undefined) expect(await p.left()).toBe(0);
+    }
+    // No car is taken twice: among live bookings (holds included), no two overlap on one car.
+    const { rows } = await t.db.database.pool.query(
+      `SELECT count(*)::int AS n FROM bookings a JOIN bookings b ON a.car_id = b.car_id AND a.id < b.id
+       WHERE a.status IN ('pending', 'confirmed') AND b.status IN ('pending', 'confirmed')
+         AND tstzrange(a.pickup_time, a.dropoff_time) && tstzrange(b.pickup_time, b.dropoff_time)`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
 });
