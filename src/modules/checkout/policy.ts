@@ -9,6 +9,17 @@ export const CancellationPolicySchema = z.object({
   feeBasisPoints: z.number().int(),
 });
 
+/** A policy as an operator sets it on a product: up to a year ahead, a fee of 0–100 %. */
+export const CancellationPolicyInput = z.object({
+  freeUntilHoursBefore: z.number().int().min(0).max(8760),
+  feeBasisPoints: z.number().int().min(0).max(10_000),
+});
+export type CancellationPolicyInput = z.infer<typeof CancellationPolicyInput>;
+
+/** A policy as the product's columns hold it; nothing when none was given. */
+export const policyColumns = (p: CancellationPolicyInput | undefined) =>
+  p ? { free_cancellation_hours: p.freeUntilHoursBefore, cancellation_fee_bp: p.feeBasisPoints } : {};
+
 /** The policy from a product's columns (cars, room_types, flight_routes). */
 export const toPolicy = (r: {
   free_cancellation_hours: number;

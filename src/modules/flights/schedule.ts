@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { addDays, todayIn, zonedInstant } from '../../platform/dates.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
+import { policyColumns } from '../checkout/policy.js';
 import type { Db } from '../database.js';
 import { toAirport } from './mappers.js';
 import type { FlightsRepository } from './repository.js';
@@ -119,6 +120,7 @@ export function createScheduleAdmin(deps: { db: Db; repo: FlightsRepository; clo
         aircraft: input.aircraft,
         currency: input.currency,
         cabins: input.cabins,
+        ...policyColumns(input.cancellationPolicy),
       });
       const today = todayIn('UTC', clock.now());
       await repo.scheduleFlights(today, addDays(today, input.scheduleDays), route.id);

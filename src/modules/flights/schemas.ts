@@ -9,7 +9,7 @@ import {
   timeZone,
 } from '../../platform/http/schemas.js';
 import { BOOKING_STATUSES } from '../checkout/booking-columns.js';
-import { CancellationPolicySchema } from '../checkout/policy.js';
+import { CancellationPolicyInput, CancellationPolicySchema } from '../checkout/policy.js';
 import { CABINS } from './tables.js';
 
 const iata = z
@@ -56,6 +56,8 @@ export const RouteCreate = z.object({
   cabins: z.array(CabinPlan).min(1).max(4),
   /** Daily flights are scheduled this many days ahead. */
   scheduleDays: z.number().int().min(1).max(365).default(60),
+  /** Without one, the flights default (free until 24 h before, then 75 %). */
+  cancellationPolicy: CancellationPolicyInput.optional(),
 });
 export type RouteCreate = z.infer<typeof RouteCreate>;
 

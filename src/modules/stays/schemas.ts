@@ -9,7 +9,7 @@ import {
   timeZone,
 } from '../../platform/http/schemas.js';
 import { BOOKING_STATUSES } from '../checkout/booking-columns.js';
-import { CancellationPolicySchema } from '../checkout/policy.js';
+import { CancellationPolicyInput, CancellationPolicySchema } from '../checkout/policy.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 15:00');
 
@@ -33,6 +33,8 @@ export const RoomTypeCreate = z.object({
   name: z.string().trim().min(1).max(120),
   maxGuests: z.number().int().min(1).max(20),
   nightlyRate: z.number().int('must be an integer amount in minor units').min(1).max(100_000_000),
+  /** Without one, the stays default (free until 48 h before, then half). */
+  cancellationPolicy: CancellationPolicyInput.optional(),
 });
 export type RoomTypeCreate = z.infer<typeof RoomTypeCreate>;
 

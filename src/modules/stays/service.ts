@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Metrics } from '../../platform/observability/metrics.js';
 import { holdsExpiredCounter } from '../checkout/holds.js';
-import { toPolicy } from '../checkout/policy.js';
+import { policyColumns, toPolicy } from '../checkout/policy.js';
 import type { Db } from '../database.js';
 import type { NotificationsService } from '../notifications/service.js';
 import { createStaysAdminRepository } from './admin-repository.js';
@@ -122,6 +122,7 @@ export function createStaysService(deps: StaysDeps) {
           name: input.name,
           max_guests: input.maxGuests,
           nightly_rate: input.nightlyRate,
+          ...policyColumns(input.cancellationPolicy),
         }),
       );
     },

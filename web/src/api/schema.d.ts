@@ -1887,6 +1887,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        cancellationPolicy?: {
+                            feeBasisPoints: number;
+                            freeUntilHoursBefore: number;
+                        };
                         /** @enum {string} */
                         class: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                         currency: string;
@@ -2065,6 +2069,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        cancellationPolicy?: {
+                            feeBasisPoints: number;
+                            freeUntilHoursBefore: number;
+                        };
                         /** @enum {string} */
                         class?: "economy" | "compact" | "midsize" | "fullsize" | "suv" | "premium" | "luxury" | "van";
                         currency?: string;
@@ -3419,6 +3427,10 @@ export interface paths {
                             fare: number;
                             seats: number;
                         }[];
+                        cancellationPolicy?: {
+                            feeBasisPoints: number;
+                            freeUntilHoursBefore: number;
+                        };
                         currency: string;
                         departureTime: string;
                         destination: string;
@@ -5082,6 +5094,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        cancellationPolicy?: {
+                            feeBasisPoints: number;
+                            freeUntilHoursBefore: number;
+                        };
                         maxGuests: number;
                         name: string;
                         nightlyRate: number;

@@ -1,3 +1,5 @@
+// Over 300 lines: the nearest-first walk and the column store it reads are one piece; apart, the walk
+// would reach into another file's arrays on every car it visits.
 import KDBush from 'kdbush';
 import { boxChordLowerBound, chord, gcToSec, llToEarth, secToGc } from './earth.js';
 import type { ModelCarRow } from './model-repository.js';

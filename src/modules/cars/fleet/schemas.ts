@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currency, latitude, longitude, timeZone } from '../../../platform/http/schemas.js';
-import { CancellationPolicySchema } from '../../checkout/policy.js';
+import { CancellationPolicyInput, CancellationPolicySchema } from '../../checkout/policy.js';
 import { CAR_CLASSES, CAR_STATUSES, TRANSMISSIONS } from './tables.js';
 
 export const LocationCreate = z.object({
@@ -36,6 +36,7 @@ const carFields = {
   lat: latitude,
   lng: longitude,
   status: z.enum(CAR_STATUSES),
+  cancellationPolicy: CancellationPolicyInput,
 };
 
 export const CarCreate = z
@@ -44,6 +45,7 @@ export const CarCreate = z
     lat: carFields.lat.optional(),
     lng: carFields.lng.optional(),
     status: carFields.status.default('active'),
+    cancellationPolicy: carFields.cancellationPolicy.optional(),
   })
   .refine((c) => (c.lat === undefined) === (c.lng === undefined), {
     message: 'lat and lng go together',

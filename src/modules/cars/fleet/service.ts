@@ -1,7 +1,7 @@
 import type { AuditLog } from '../../../platform/audit.js';
 import type { Clock } from '../../../platform/clock.js';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors.js';
-import { toPolicy } from '../../checkout/policy.js';
+import { policyColumns, toPolicy } from '../../checkout/policy.js';
 import type { Db } from '../../database.js';
 import { type CarRow, createFleetRepository, type LocationRow } from './repository.js';
 import { createRetirement, type FleetRentals, toAffected } from './retirement.js';
@@ -104,6 +104,7 @@ export function createFleetService(deps: FleetDeps) {
               lat: input.lat ?? location.lat,
               lng: input.lng ?? location.lng,
               status: input.status,
+              ...policyColumns(input.cancellationPolicy),
             },
             tx,
           ),
@@ -174,6 +175,7 @@ export function createFleetService(deps: FleetDeps) {
             ...(patch.lat !== undefined && { lat: patch.lat }),
             ...(patch.lng !== undefined && { lng: patch.lng }),
             ...(patch.status !== undefined && { status: patch.status }),
+            ...policyColumns(patch.cancellationPolicy),
           },
           tx,
         );
