@@ -40,7 +40,7 @@ export function createAvailabilityService(deps: {
     g.set(sync?.ready ? sync.model.size : 0);
   });
   deps.metrics.gauge(
-    'voyage_search_model_applied_total',
+    'voyage_search_model_rows_applied',
     'Car rows the search model has re-read since it loaded (notifications and sweeps)',
     [],
     (g) => {
