@@ -43,6 +43,8 @@ describe('voyage serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       DEMO_DATA: 'false',
       SHUTDOWN_DRAIN_DELAY: '0s',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      // Car search runs its SQL statement here (not the in-memory model), so that it has Postgres spans.
+      SEARCH_MODEL: 'false',
     });
     await waitFor(`${proc.url}/health/ready`, 200, 120_000, proc);
     // All requests first, so that one export batch carries every span the tests look at.

@@ -124,7 +124,19 @@ export function createModelSync(opts: ModelSyncOptions) {
           void sweep();
         },
       });
-      await load();
+      // Before the migrations are applied (MIGRATE_ON_START=false) there are no cars to load yet:
+      // the process stays up and not ready, and tries again.
+      for (;;) {
+        try {
+          await load();
+          break;
+        } catch (err) {
+          if (stopped) return;
+          opts.log.warn({ err: (err as Error).message }, 'search model: cannot load the cars yet; retrying');
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          if (stopped) return;
+        }
+      }
       ready = true;
       opts.log.info({ cars: model.size, ms: stats.loadMs }, 'search model loaded');
       queueFlush();
