@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { CheckoutBooking, CheckoutKindName, CheckoutStatus } from './kind.js';
+import type { CheckoutBooking, CheckoutKindName, CheckoutStatus, Payment } from './kind.js';
 import { toPolicy } from './policy.js';
 
 /** The hold, payment and policy columns every booking table has (migration 20261207140000_holds). */
@@ -62,3 +62,13 @@ export function toCheckoutBooking(
 
 /** The statuses a booking response shows. */
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'expired', 'refunded'] as const;
+
+/** The columns a pending booking takes when its payment is recorded. */
+export const confirmedColumns = (payment: Payment) => ({
+  status: 'confirmed' as const,
+  hold_expires_at: null,
+  payment_provider: payment.provider,
+  payment_id: payment.paymentId,
+  amount_charged: payment.amountCharged,
+  amount_due_on_site: payment.amountDueOnSite,
+});

@@ -2,7 +2,7 @@ import type { AuditLog } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { conflict, notFound, unprocessable } from '../../platform/http/errors.js';
-import { toCheckoutBooking } from '../checkout/booking-columns.js';
+import { confirmedColumns, toCheckoutBooking } from '../checkout/booking-columns.js';
 import { bookingNotCancelled, holdUntil, parseBody, refundTooLarge } from '../checkout/holds.js';
 import type { CheckoutBooking, CheckoutKind, CheckoutKindName } from '../checkout/kind.js';
 import { cancellationTerms, toPolicy } from '../checkout/policy.js';
@@ -90,18 +90,7 @@ export function createFlightsCheckout(deps: {
           await seatsBack(row, tx);
           return { ok: false as const, reason: 'expired' as const, row: expired };
         }
-        const confirmed = await holds.update(
-          id,
-          {
-            status: 'confirmed',
-            hold_expires_at: null,
-            payment_provider: payment.provider,
-            payment_id: payment.paymentId,
-            amount_charged: payment.amountCharged,
-            amount_due_on_site: payment.amountDueOnSite,
-          },
-          tx,
-        );
+        const confirmed = await holds.update(id, confirmedColumns(payment), tx);
         await notifications.emit(tx, {
           type: 'booking.confirmed',
           aggregateId: id,

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { todayIn } from '../../platform/dates.js';
 import type { Principal } from '../../platform/http/auth.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
-import { toCheckoutBooking } from '../checkout/booking-columns.js';
+import { confirmedColumns, toCheckoutBooking } from '../checkout/booking-columns.js';
 import { bookingNotCancelled, holdUntil, parseBody, refundTooLarge } from '../checkout/holds.js';
 import type { CheckoutBooking, CheckoutKind, CheckoutKindName } from '../checkout/kind.js';
 import { cancellationTerms, toPolicy } from '../checkout/policy.js';
@@ -91,18 +91,7 @@ export function createStaysCheckout(deps: {
           await giveBack(row, tx);
           return { ok: false as const, reason: 'expired' as const, lapsed: 1 };
         }
-        await holds.update(
-          id,
-          {
-            status: 'confirmed',
-            hold_expires_at: null,
-            payment_provider: payment.provider,
-            payment_id: payment.paymentId,
-            amount_charged: payment.amountCharged,
-            amount_due_on_site: payment.amountDueOnSite,
-          },
-          tx,
-        );
+        await holds.update(id, confirmedColumns(payment), tx);
         const stay = toStayBooking((await repo.findBooking(id, tx))!);
         await notifications.emit(tx, {
           type: 'booking.confirmed',

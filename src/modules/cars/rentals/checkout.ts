@@ -3,7 +3,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { isConstraintViolation } from '../../../platform/db/errors.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { conflict, constraintError, notFound } from '../../../platform/http/errors.js';
-import { toCheckoutBooking } from '../../checkout/booking-columns.js';
+import { confirmedColumns, toCheckoutBooking } from '../../checkout/booking-columns.js';
 import { bookingNotCancelled, holdUntil, parseBody, refundTooLarge } from '../../checkout/holds.js';
 import type { CheckoutBooking, CheckoutKind, CheckoutKindName } from '../../checkout/kind.js';
 import { cancellationTerms } from '../../checkout/policy.js';
@@ -113,18 +113,7 @@ export function createRentalsCheckout(deps: {
           const expired = await repo.update(id, { status: 'expired', hold_expires_at: null }, tx);
           return { ok: false as const, reason: 'expired' as const, row: expired };
         }
-        const confirmed = await repo.update(
-          id,
-          {
-            status: 'confirmed',
-            hold_expires_at: null,
-            payment_provider: payment.provider,
-            payment_id: payment.paymentId,
-            amount_charged: payment.amountCharged,
-            amount_due_on_site: payment.amountDueOnSite,
-          },
-          tx,
-        );
+        const confirmed = await repo.update(id, confirmedColumns(payment), tx);
         await notifications.emit(tx, {
           type: 'booking.confirmed',
           aggregateId: id,
